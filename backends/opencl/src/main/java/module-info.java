@@ -1,0 +1,6 @@
+/** OpenCL backend through the Foreign Function and Memory API (libOpenCL.so.1), no JNI. */
+module jdiffusion.backends.opencl {
+    requires transitive jdiffusion.core;
+
+    provides jdiffusion.core.backend.BackendProvider with jdiffusion.backends.opencl.OpenClBackendProvider;
+}

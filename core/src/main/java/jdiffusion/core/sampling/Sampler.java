@@ -1,0 +1,28 @@
+package jdiffusion.core.sampling;
+
+import jdiffusion.core.Named;
+
+/**
+ * A reverse-process algorithm (Euler, DPM++ 2M, ...) in k-diffusion's form: given a denoiser, a latent
+ * already scaled to {@code sigmas.first()} and a sigma schedule, it returns the sample at
+ * {@code sigmas.last()}.
+ *
+ * <p>No state outlives a call, so one instance serves many threads; history that multistep methods need
+ * lives in local variables of the call. Randomness comes only from {@link SamplingContext#noise()}; the
+ * listener is called once per step.
+ */
+public interface Sampler extends Named {
+
+    /** Runs the sampler. {@code x} is not modified. */
+    float[] sample(Denoiser denoiser, float[] x, Sigmas sigmas, SamplingContext context);
+
+    /** Whether the sampler draws noise (ancestral and SDE samplers). */
+    default boolean isStochastic() {
+        return false;
+    }
+
+    /** Whether it needs {@link Denoiser#denoiseGuided} (the CFG++ family). */
+    default boolean needsUnconditional() {
+        return false;
+    }
+}

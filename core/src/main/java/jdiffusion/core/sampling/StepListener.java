@@ -1,0 +1,21 @@
+package jdiffusion.core.sampling;
+
+/**
+ * Told about each sampler step, as k-diffusion's callback: for progress bars, previews and tests.
+ * Throwing {@link SamplingCancelledException} stops the run.
+ */
+@FunctionalInterface
+public interface StepListener {
+
+    void onStep(Step step);
+
+    /** A listener that ignores every step. */
+    StepListener NONE = step -> { };
+
+    /**
+     * One step. {@code x} is the state the model was evaluated at in step {@code index} (before the update),
+     * {@code denoised} the model's estimate there; both are the sampler's own arrays and must not be modified.
+     */
+    record Step(int index, int total, float sigma, float sigmaHat, float[] x, float[] denoised) {
+    }
+}

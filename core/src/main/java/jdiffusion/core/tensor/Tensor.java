@@ -1,0 +1,200 @@
+package jdiffusion.core.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An n-dimensional array: a shape, a {@link DType} and the memory holding the elements in contiguous
+ * row-major (C) order, little-endian.
+ *
+ * <p>Host tensors are backed by a {@link MemorySegment}: heap arrays for activations, memory-mapped file
+ * regions for weights (never copied). A backend that keeps data on a device (OpenCL) returns tensors
+ * whose memory is a backend-owned {@linkplain #deviceBuffer() device buffer} instead; those reach the host
+ * only through {@link jdiffusion.core.backend.Backend#toHost(Tensor)}.
+ *
+ * <p>Tensors are immutable descriptors; {@link #reshape} and {@link #slice} are views sharing memory.
+ */
+public final class Tensor {
+
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final DType dtype;
+    private final int[] shape;
+    private final MemorySegment segment;   // host memory, or null for device tensors
+    private final Object deviceBuffer;     // backend-owned handle, or null for host tensors
+
+    private Tensor(DType dtype, int[] shape, MemorySegment segment, Object deviceBuffer) {
+        this.dtype = Objects.requireNonNull(dtype);
+        this.shape = shape.clone();
+        for (int d : shape) {
+            if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        }
+        this.segment = segment;
+        this.deviceBuffer = deviceBuffer;
+        if (segment != null && segment.byteSize() != numel() * dtype.byteSize()) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype + " needs "
+                    + numel() * dtype.byteSize() + " bytes, memory has " + segment.byteSize());
+        }
+    }
+
+    /** A host tensor over existing memory (no copy); the segment must hold exactly the elements. */
+    public static Tensor of(DType dtype, int[] shape, MemorySegment segment) {
+        return new Tensor(dtype, shape, Objects.requireNonNull(segment), null);
+    }
+
+    /** A tensor whose elements live in a backend's device memory. */
+    public static Tensor onDevice(DType dtype, int[] shape, Object deviceBuffer) {
+        return new Tensor(dtype, shape, null, Objects.requireNonNull(deviceBuffer));
+    }
+
+    /** A float32 host tensor over a Java array (no copy). */
+    public static Tensor wrap(float[] values, int... shape) {
+        return new Tensor(DType.FLOAT32, shape, MemorySegment.ofArray(values), null);
+    }
+
+    /** A zero-filled float32 host tensor on the Java heap. */
+    public static Tensor zeros(int... shape) {
+        return wrap(new float[Math.toIntExact(count(shape))], shape);
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    /** A copy of the shape. */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Size of dimension {@code i}; negative {@code i} counts from the end. */
+    public int dim(int i) {
+        return shape[i < 0 ? shape.length + i : i];
+    }
+
+    public long numel() {
+        return count(shape);
+    }
+
+    public long byteSize() {
+        return numel() * dtype.byteSize();
+    }
+
+    public boolean isHost() {
+        return segment != null;
+    }
+
+    /** The host memory; fails for a device tensor. */
+    public MemorySegment segment() {
+        if (segment == null) {
+            throw new IllegalStateException("tensor " + this + " lives in device memory; call Backend.toHost first");
+        }
+        return segment;
+    }
+
+    /** The backend's handle for a device tensor, or null for a host tensor. */
+    public Object deviceBuffer() {
+        return deviceBuffer;
+    }
+
+    /** The same memory seen with another shape of the same element count; one dimension may be -1. */
+    public Tensor reshape(int... newShape) {
+        int[] s = newShape.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException("only one -1 allowed in " + Arrays.toString(newShape));
+                infer = i;
+            } else {
+                known *= s[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || numel() % known != 0) {
+                throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
+            }
+            s[infer] = Math.toIntExact(numel() / known);
+        }
+        if (count(s) != numel()) {
+            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(shape) + " to " + Arrays.toString(newShape));
+        }
+        return new Tensor(dtype, s, segment, deviceBuffer);
+    }
+
+    /** Rows {@code [from, to)} of the first dimension, sharing memory (host tensors only). */
+    public Tensor slice(int from, int to) {
+        if (rank() == 0 || from < 0 || to > shape[0] || from > to) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") of shape " + Arrays.toString(shape));
+        }
+        long rowBytes = byteSize() / Math.max(1, shape[0]);
+        int[] s = shape.clone();
+        s[0] = to - from;
+        return new Tensor(dtype, s, segment().asSlice(from * rowBytes, (long) (to - from) * rowBytes), null);
+    }
+
+    /** Element {@code i} in row-major order as a float (converting from the storage type). */
+    public float getFloat(long i) {
+        MemorySegment m = segment();
+        return switch (dtype) {
+            case FLOAT32 -> m.getAtIndex(F32, i);
+            case FLOAT16 -> Float.float16ToFloat(m.getAtIndex(I16, i));
+            case BFLOAT16 -> Float.intBitsToFloat((m.getAtIndex(I16, i) & 0xffff) << 16);
+            case FLOAT64 -> (float) m.getAtIndex(F64, i);
+            case INT64 -> m.getAtIndex(I64, i);
+            case INT32 -> m.getAtIndex(I32, i);
+            case INT16 -> m.getAtIndex(I16, i);
+            case INT8 -> m.get(ValueLayout.JAVA_BYTE, i);
+            case UINT8, BOOL -> m.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+        };
+    }
+
+    /** Element {@code i} as a long (integer dtypes; floats are truncated). */
+    public long getLong(long i) {
+        return switch (dtype) {
+            case INT64 -> segment().getAtIndex(I64, i);
+            case INT32 -> segment().getAtIndex(I32, i);
+            default -> (long) getFloat(i);
+        };
+    }
+
+    /** All elements converted to a new float array (host tensors only). */
+    public float[] toFloatArray() {
+        long n = numel();
+        if (n > Integer.MAX_VALUE - 8) throw new IllegalStateException("tensor too large for a Java array: " + n);
+        float[] out = new float[(int) n];
+        if (dtype == DType.FLOAT32) {
+            MemorySegment.copy(segment(), F32, 0, out, 0, out.length);
+        } else {
+            for (int i = 0; i < out.length; i++) out[i] = getFloat(i);
+        }
+        return out;
+    }
+
+    /** A float32 host copy of this (host) tensor. */
+    public Tensor toFloat32() {
+        return wrap(toFloatArray(), shape);
+    }
+
+    /** Number of elements of a shape. */
+    public static long count(int[] shape) {
+        long n = 1;
+        for (int d : shape) n = Math.multiplyExact(n, d);
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return dtype + Arrays.toString(shape) + (segment == null ? "@device" : "");
+    }
+}

@@ -1,0 +1,4 @@
+/** Stable Diffusion's networks (UNet, VAE, CLIP) and their loaders. */
+module jdiffusion.models {
+    requires transitive jdiffusion.core;
+}
