@@ -130,7 +130,7 @@ public final class LoraAdapter implements Adapter {
             Tensor mid = opt(f, parts, Part.LORA_MID);
             Tensor bias = opt(f, parts, Part.LORA_UP_BIAS);
             int rank = down.dim(0);
-            return new ModuleChange.LowRank(parts.get(Part.LORA_DOWN), up, down, mid, bias, scale(split, cfg, alpha, rank));
+            return new ModuleChange.LowRank(parts, up, down, mid, bias, scale(split, cfg, alpha, rank));
         }
         if (parts.containsKey(Part.HADA_W1_A) || parts.containsKey(Part.HADA_W1_B)) {
             Tensor w1a = need(f, source, name, parts, Part.HADA_W1_A);
@@ -140,7 +140,7 @@ public final class LoraAdapter implements Adapter {
             Tensor t1 = opt(f, parts, Part.HADA_T1);
             Tensor t2 = opt(f, parts, Part.HADA_T2);
             int rank = w1b.dim(0);
-            return new ModuleChange.Hadamard(parts.get(Part.HADA_W1_A), w1a, w1b, w2a, w2b, t1, t2, scale(split, cfg, alpha, rank));
+            return new ModuleChange.Hadamard(parts, w1a, w1b, w2a, w2b, t1, t2, scale(split, cfg, alpha, rank));
         }
         if (parts.containsKey(Part.LOKR_W1) || parts.containsKey(Part.LOKR_W1_A) || parts.containsKey(Part.LOKR_W2)
                 || parts.containsKey(Part.LOKR_W2_A)) {
@@ -153,12 +153,10 @@ public final class LoraAdapter implements Adapter {
             Tensor t2 = w2 == null ? opt(f, parts, Part.LOKR_T2) : null;
             // r of the decomposed factor (w2 first, as LyCORIS); -1: neither is decomposed
             int rank = w2b != null ? w2b.dim(0) : w1b != null ? w1b.dim(0) : -1;
-            String key = parts.getOrDefault(Part.LOKR_W1, parts.get(Part.LOKR_W1_A));
-            return new ModuleChange.Kronecker(key, w1, w1a, w1b, w2, w2a, w2b, t2, scale(split, cfg, alpha, rank));
+            return new ModuleChange.Kronecker(parts, w1, w1a, w1b, w2, w2a, w2b, t2, scale(split, cfg, alpha, rank));
         }
         if (parts.containsKey(Part.DIFF) || parts.containsKey(Part.DIFF_B)) {
-            return new ModuleChange.FullDiff(parts.getOrDefault(Part.DIFF, parts.get(Part.DIFF_B)),
-                    opt(f, parts, Part.DIFF), opt(f, parts, Part.DIFF_B));
+            return new ModuleChange.FullDiff(parts, opt(f, parts, Part.DIFF), opt(f, parts, Part.DIFF_B));
         }
         return null;
     }

@@ -11,8 +11,14 @@ import jdiffusion.core.tensor.Tensor;
 public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.Hadamard,
         ModuleChange.Kronecker, ModuleChange.FullDiff {
 
-    /** The first key of the file this change came from, for messages. */
-    String key();
+    /** The file's key of each part of this change, for messages. */
+    java.util.Map<Part, String> keys();
+
+    /** The key of {@code part}, or of the first part when the file has no such key. */
+    default String key(Part part) {
+        String k = keys().get(part);
+        return k != null ? k : keys().values().iterator().next();
+    }
 
     /** The multiplier alpha / r (or 1) the file's convention gives this change. */
     double scale();
@@ -29,7 +35,7 @@ public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.
     }
 
     /** A LoRA/LoCon: up [out, r(, 1, 1)] times down [r, in(, kh, kw)], or up x mid x down (Tucker) for a convolution. */
-    record LowRank(String key, Tensor up, Tensor down, Tensor mid, Tensor upBias, double scale) implements ModuleChange {
+    record LowRank(java.util.Map<Part, String> keys, Tensor up, Tensor down, Tensor mid, Tensor upBias, double scale) implements ModuleChange {
 
         public int rank() {
             return down.dim(0);
@@ -41,27 +47,27 @@ public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.
             long rest = Tensor.count(w) / out;
             int r = rank();
             if (up.dim(0) != out || up.numel() % out != 0) {
-                throw mismatch(key, "up " + Arrays.toString(up.shape()), w, "its first dimension must be the layer's " + out + " outputs");
+                throw mismatch(key(Part.LORA_UP), "up " + Arrays.toString(up.shape()), w, "its first dimension must be the layer's " + out + " outputs");
             }
             int upRank = (int) (up.numel() / out);
             if (mid == null) {
-                if (upRank != r) throw mismatch(key, "up " + Arrays.toString(up.shape()) + " and down " + Arrays.toString(down.shape()), w, "their ranks differ");
+                if (upRank != r) throw mismatch(key(Part.LORA_UP), "up " + Arrays.toString(up.shape()) + " and down " + Arrays.toString(down.shape()), w, "their ranks differ");
                 if (down.numel() != r * rest || (down.rank() == 4 && w.length == 4 && down.dim(1) != w[1])) {
-                    throw mismatch(key, "down " + Arrays.toString(down.shape()), w, "it must take the layer's inputs");
+                    throw mismatch(key(Part.LORA_DOWN), "down " + Arrays.toString(down.shape()), w, "it must take the layer's inputs");
                 }
             } else {
                 if (w.length != 4 || mid.rank() != 4) {
-                    throw mismatch(key, "mid " + Arrays.toString(mid.shape()), w, "a Tucker core needs a convolution");
+                    throw mismatch(key(Part.LORA_MID), "mid " + Arrays.toString(mid.shape()), w, "a Tucker core needs a convolution");
                 }
                 int in = w[1];
                 if (down.numel() != (long) r * in || mid.dim(1) != r || mid.dim(0) != upRank
                         || mid.dim(2) != w[2] || mid.dim(3) != w[3]) {
-                    throw mismatch(key, "down " + Arrays.toString(down.shape()) + ", mid " + Arrays.toString(mid.shape())
+                    throw mismatch(key(Part.LORA_MID), "down " + Arrays.toString(down.shape()) + ", mid " + Arrays.toString(mid.shape())
                             + ", up " + Arrays.toString(up.shape()), w, "they do not compose to the layer's weight");
                 }
             }
             if (upBias != null && upBias.numel() != out) {
-                throw mismatch(key, "up bias " + Arrays.toString(upBias.shape()), w, "it must have the layer's " + out + " outputs");
+                throw mismatch(key(Part.LORA_UP_BIAS), "up bias " + Arrays.toString(upBias.shape()), w, "it must have the layer's " + out + " outputs");
             }
         }
 
@@ -97,7 +103,7 @@ public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.
      * A LoHa: (w1a @ w1b) * (w2a @ w2b), elementwise, with w1a [out, r], w1b [r, in*kh*kw]; in the Tucker
      * form w1a [r, out], w1b [r, in] and t1 [r, r, kh, kw] (likewise for w2).
      */
-    record Hadamard(String key, Tensor w1a, Tensor w1b, Tensor w2a, Tensor w2b, Tensor t1, Tensor t2, double scale)
+    record Hadamard(java.util.Map<Part, String> keys, Tensor w1a, Tensor w1b, Tensor w2a, Tensor w2b, Tensor t1, Tensor t2, double scale)
             implements ModuleChange {
 
         @Override
@@ -105,27 +111,27 @@ public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.
             long n = Tensor.count(w);
             int out = w[0];
             if (t1 != null) {
-                if (w.length != 4 || t2 == null) throw mismatch(key, "hada_t1 " + Arrays.toString(t1.shape()), w, "a Tucker LoHa needs a convolution and both cores");
-                checkTucker(t1, w1a, w1b, w, "hada_w1");
-                checkTucker(t2, w2a, w2b, w, "hada_w2");
+                if (w.length != 4 || t2 == null) throw mismatch(key(Part.HADA_T1), "hada_t1 " + Arrays.toString(t1.shape()), w, "a Tucker LoHa needs a convolution and both cores");
+                checkTucker(t1, w1a, w1b, w, "hada_w1", Part.HADA_T1);
+                checkTucker(t2, w2a, w2b, w, "hada_w2", Part.HADA_T2);
                 return;
             }
             if (w1a.dim(0) != out || w2a.dim(0) != out) {
-                throw mismatch(key, "hada_w1_a " + Arrays.toString(w1a.shape()) + " / hada_w2_a " + Arrays.toString(w2a.shape()), w,
+                throw mismatch(key(w1a.dim(0) != out ? Part.HADA_W1_A : Part.HADA_W2_A), "hada_w1_a " + Arrays.toString(w1a.shape()) + " / hada_w2_a " + Arrays.toString(w2a.shape()), w,
                         "their first dimension must be the layer's " + out + " outputs");
             }
             if (w1a.numel() / out * (n / out) != w1b.numel() || w2a.numel() / out * (n / out) != w2b.numel()) {
-                throw mismatch(key, "hada_w1_b " + Arrays.toString(w1b.shape()) + " / hada_w2_b " + Arrays.toString(w2b.shape()), w,
+                throw mismatch(key(Part.HADA_W1_B), "hada_w1_b " + Arrays.toString(w1b.shape()) + " / hada_w2_b " + Arrays.toString(w2b.shape()), w,
                         "they must take the layer's " + (n / out) + " inputs");
             }
         }
 
-        private void checkTucker(Tensor t, Tensor a, Tensor b, int[] wShape, String what) {
+        private void checkTucker(Tensor t, Tensor a, Tensor b, int[] wShape, String what, Part part) {
             int r0 = t.dim(0);
             int r1 = t.dim(1);
             if (t.rank() != 4 || t.dim(2) != wShape[2] || t.dim(3) != wShape[3]
                     || a.numel() != (long) r0 * wShape[0] || b.numel() != (long) r1 * wShape[1]) {
-                throw mismatch(key, what + " Tucker factors " + Arrays.toString(t.shape()) + ", " + Arrays.toString(a.shape())
+                throw mismatch(key(part), what + " Tucker factors " + Arrays.toString(t.shape()) + ", " + Arrays.toString(a.shape())
                         + ", " + Arrays.toString(b.shape()), wShape, "they do not compose to the layer's weight");
             }
         }
@@ -154,7 +160,7 @@ public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.
      * A LoKr: kron(w1, w2) with w1 [a, c] (or w1a @ w1b) and w2 [b, d(, kh, kw)] (or w2a @ w2b, or the Tucker
      * form t2 with w2a [r, b], w2b [r, d]); a*b = out and c*d*kh*kw = in*kh*kw.
      */
-    record Kronecker(String key, Tensor w1, Tensor w1a, Tensor w1b, Tensor w2, Tensor w2a, Tensor w2b, Tensor t2, double scale)
+    record Kronecker(java.util.Map<Part, String> keys, Tensor w1, Tensor w1a, Tensor w1b, Tensor w2, Tensor w2a, Tensor w2b, Tensor t2, double scale)
             implements ModuleChange {
 
         private int[] w1Shape() {
@@ -181,7 +187,7 @@ public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.
             if ((long) s1[0] * b != w[0] || (long) s1[1] * w2Cols != n / w[0]
                     || (w1 == null && w1a.dim(1) != w1b.dim(0))
                     || (w2 == null && t2 == null && w2a.dim(1) != w2b.dim(0))) {
-                throw mismatch(key, "kron of w1 " + Arrays.toString(s1) + " and w2 [" + b + ", " + w2Cols + "]", w,
+                throw mismatch(key(w1 != null ? Part.LOKR_W1 : Part.LOKR_W1_A), "kron of w1 " + Arrays.toString(s1) + " and w2 [" + b + ", " + w2Cols + "]", w,
                         "their Kronecker product does not have the layer's shape");
             }
         }
@@ -211,7 +217,7 @@ public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.
     }
 
     /** A full weight difference ({@code .diff}) and optionally a bias difference ({@code .diff_b}). */
-    record FullDiff(String key, Tensor diff, Tensor diffBias) implements ModuleChange {
+    record FullDiff(java.util.Map<Part, String> keys, Tensor diff, Tensor diffBias) implements ModuleChange {
 
         @Override
         public double scale() {
@@ -221,10 +227,10 @@ public sealed interface ModuleChange permits ModuleChange.LowRank, ModuleChange.
         @Override
         public void check(int[] w) {
             if (diff != null && diff.numel() != Tensor.count(w)) {
-                throw mismatch(key, "diff " + Arrays.toString(diff.shape()), w, "it must have the weight's shape");
+                throw mismatch(key(Part.DIFF), "diff " + Arrays.toString(diff.shape()), w, "it must have the weight's shape");
             }
             if (diffBias != null && diffBias.numel() != w[0]) {
-                throw mismatch(key, "diff_b " + Arrays.toString(diffBias.shape()), w, "it must have the layer's " + w[0] + " outputs");
+                throw mismatch(key(Part.DIFF_B), "diff_b " + Arrays.toString(diffBias.shape()), w, "it must have the layer's " + w[0] + " outputs");
             }
         }
 
