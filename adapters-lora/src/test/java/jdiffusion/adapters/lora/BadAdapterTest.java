@@ -50,7 +50,7 @@ class BadAdapterTest {
             lora.put(name + ".alpha", Tensor.wrap(new float[]{2f}, 1));
         });
         Path file = tmp.resolve("sdxl_style.safetensors");
-        SafetensorsWriter.write(file, lora, Map.of());
+        jdiffusion.core.io.SafetensorsWriter.write(file, lora, Map.of());
         Map<String, Tensor> sd1 = Refdata.weights("unet-sd15-tiny");
         AdapterMismatchException e = assertThrows(AdapterMismatchException.class,
                 () -> LoraAdapter.read(file, "kohya").bind(Map.of(Networks.UNET, sd1), AdapterStrength.of(1f)));
@@ -96,7 +96,7 @@ class BadAdapterTest {
         tensors.put("lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_up.weight", Tensor.wrap(new float[8], 2, 4));
         tensors.put("bundle_emb.style.string_to_param", Tensor.wrap(new float[4], 1, 4));
         Path file = tmp.resolve("with_strays.safetensors");
-        SafetensorsWriter.write(file, tensors, Map.of());
+        jdiffusion.core.io.SafetensorsWriter.write(file, tensors, Map.of());
         AdapterBinding b = LoraAdapter.read(file, "kohya")
                 .bind(Map.of(Networks.UNET, Refdata.weights("unet-sd15-tiny")), AdapterStrength.of(1f));
         assertEquals(16, b.layerCount(), "the real modules still apply");
@@ -112,7 +112,7 @@ class BadAdapterTest {
         tensors.put("lora_unet_input_blocks_99_1_proj_in.lora_down.weight", Tensor.wrap(new float[8], 4, 2));
         tensors.put("lora_unet_input_blocks_99_1_proj_in.lora_up.weight", Tensor.wrap(new float[8], 2, 4));
         Path file = tmp.resolve("other_model.safetensors");
-        SafetensorsWriter.write(file, tensors, Map.of());
+        jdiffusion.core.io.SafetensorsWriter.write(file, tensors, Map.of());
         AdapterMismatchException e = assertThrows(AdapterMismatchException.class, () -> LoraAdapter.read(file, "kohya")
                 .bind(Map.of(Networks.UNET, Refdata.weights("unet-sd15-tiny")), AdapterStrength.of(1f)));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("matches a layer"), e.getMessage());
@@ -123,7 +123,7 @@ class BadAdapterTest {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put("lora_unet_mid_block_resnets_0_conv1.lora_up.weight", Tensor.wrap(new float[8], 2, 4));
         Path file = tmp.resolve("incomplete.safetensors");
-        SafetensorsWriter.write(file, tensors, Map.of());
+        jdiffusion.core.io.SafetensorsWriter.write(file, tensors, Map.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoraAdapter.read(file, "kohya"));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("lora_unet_mid_block_resnets_0_conv1"), e.getMessage());
     }

@@ -73,7 +73,7 @@ class DoraTest {
         Map<String, Tensor> unet = Refdata.weights("unet-sd15-tiny");
         SafetensorsFile f = SafetensorsFile.open(Refdata.file(FOLDER, "pytorch_lora_weights.safetensors"));
         Path bare = tmp.resolve("no_metadata.safetensors");
-        SafetensorsWriter.write(bare, f.tensors(), Map.of());
+        jdiffusion.core.io.SafetensorsWriter.write(bare, f.tensors(), Map.of());
         AdapterBinding peft = LoraAdapter.read(bare, "diffusers").bind(Map.of(Networks.UNET, unet), AdapterStrength.of(1f));
         AdapterBinding converted = LoraAdapter.read(Refdata.file(FOLDER, "kohya_converted_by_diffusers.safetensors"), "kohya")
                 .bind(Map.of(Networks.UNET, unet), AdapterStrength.of(1f));
@@ -133,7 +133,7 @@ class DoraTest {
             factor.put(module, k);
         }
         Path file = tmp.resolve("dora_indim.safetensors");
-        SafetensorsWriter.write(file, tensors, Map.of());
+        jdiffusion.core.io.SafetensorsWriter.write(file, tensors, Map.of());
         AdapterBinding b = LoraAdapter.read(file, "kohya").bind(Map.of(Networks.UNET, unet), AdapterStrength.of(strength));
         assertEquals(18, b.layerCount());
         for (var e : expectedV.entrySet()) {

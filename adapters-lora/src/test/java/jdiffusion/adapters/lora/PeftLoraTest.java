@@ -41,7 +41,7 @@ class PeftLoraTest {
     void withoutMetadataAlphaIsTheRank() throws Exception {
         SafetensorsFile f = SafetensorsFile.open(Refdata.file(FOLDER, "pytorch_lora_weights.safetensors"));
         Path bare = tmp.resolve("no_metadata.safetensors");
-        SafetensorsWriter.write(bare, f.tensors(), Map.of());
+        jdiffusion.core.io.SafetensorsWriter.write(bare, f.tensors(), Map.of());
         @SuppressWarnings("unchecked")
         var noMeta = (java.util.List<Object>) checks().get("no_metadata_lora_alpha_use_dora");
         double alpha = ((Number) noMeta.get(0)).doubleValue();
