@@ -3,5 +3,8 @@ module jdiffusion.models {
     requires transitive jdiffusion.core;
 
     exports jdiffusion.models.clip;
+    exports jdiffusion.models.nn;
     exports jdiffusion.models.text;
+    exports jdiffusion.models.unet;
+    exports jdiffusion.models.weights;
 }

@@ -2,6 +2,9 @@ package jdiffusion.models.clip;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import jdiffusion.core.adapter.NetworkPatch;
+import jdiffusion.core.adapter.PatchableNetwork;
 import jdiffusion.core.backend.Backend;
 import jdiffusion.core.tensor.Tensor;
 import jdiffusion.core.text.TextEncoder;
@@ -15,10 +18,15 @@ import jdiffusion.models.nn.Params;
  * {@code CLIPTextModelWithProjection} compute it: token plus position embeddings; pre-LN layers of causal
  * multi-head self-attention and an MLP (quick GELU or GELU); the final layer norm; the pooled output at the
  * end-of-text position; optionally the bias-free projection ({@code text_embeds}). Thread-safe.
+ *
+ * <p>Adapters patch its linear layers, and textual-inversion embeddings add token rows after the
+ * vocabulary ({@link NetworkPatch#addedTokens()}: ids vocab_size, vocab_size + 1, ...).
  */
-public final class ClipTextModel implements TextEncoder {
+public final class ClipTextModel implements TextEncoder, PatchableNetwork<ClipTextModel> {
 
     private final ClipTextConfig config;
+    private final Params params;
+    private final Tensor addedTokens;         // [added, hidden] after the vocabulary, or null
     private final Backend backend;
     private final Tensor tokenEmbedding;      // [vocab, hidden], host-side rows are gathered
     private final Tensor positionEmbedding;   // [positions, hidden]
@@ -32,7 +40,14 @@ public final class ClipTextModel implements TextEncoder {
      */
     public ClipTextModel(ClipTextConfig config, Params p) {
         this.config = config;
+        this.params = p;
         this.backend = p.backend();
+        Tensor added = p.patch().addedTokens();
+        if (added != null && added.dim(1) != config.hiddenSize()) {
+            throw new IllegalArgumentException("added token embeddings are " + added.dim(1) + " wide; this text encoder's hidden size is "
+                    + config.hiddenSize());
+        }
+        this.addedTokens = added == null ? null : backend.fromHost(added);
         Params tm = p.hasChild("text_model") ? p.child("text_model") : p;
         int h = config.hiddenSize();
         float eps = (float) config.layerNormEps();
@@ -45,6 +60,17 @@ public final class ClipTextModel implements TextEncoder {
 
     public ClipTextConfig config() {
         return config;
+    }
+
+    @Override
+    public Map<String, Tensor> parameters() {
+        return params.tensors();
+    }
+
+    /** The same encoder with adapter changes and added token embeddings, sharing the base weights. */
+    @Override
+    public ClipTextModel withPatch(NetworkPatch patch) {
+        return new ClipTextModel(config, params.withPatch(patch));
     }
 
     @Override
@@ -83,14 +109,15 @@ public final class ClipTextModel implements TextEncoder {
             if (windows[b].length != len) throw new IllegalArgumentException("token windows differ in length");
             for (int i = 0; i < len; i++) {
                 int id = windows[b][i];
-                if (id < 0 || id >= config.vocabSize()) {
-                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + config.vocabSize());
+                int known = config.vocabSize() + (addedTokens == null ? 0 : addedTokens.dim(0));
+                if (id < 0 || id >= known) {
+                    throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + known);
                 }
                 flat[b * len + i] = id;
             }
         }
         Tensor positions = be.narrow(positionEmbedding, 0, 0, len);
-        Tensor x = be.add(be.embedding(tokenEmbedding, flat).reshape(batch, len, config.hiddenSize()), positions);
+        Tensor x = be.add(tokenEmbeddings(be, flat).reshape(batch, len, config.hiddenSize()), positions);
         List<Tensor> hidden = new ArrayList<>();
         hidden.add(x);
         for (Layer layer : layers) {
@@ -101,6 +128,29 @@ public final class ClipTextModel implements TextEncoder {
         Tensor pooled = pool(last, windows);
         Tensor textEmbeds = projection == null ? null : projection.forward(be, pooled);
         return new TextEncoding(last, hidden.get(hidden.size() - 1 - clipSkip), pooled, textEmbeds, hidden);
+    }
+
+    /** Rows of the token embedding, ids past the vocabulary taken from the added tokens. */
+    private Tensor tokenEmbeddings(Backend be, int[] ids) {
+        int vocab = config.vocabSize();
+        boolean anyAdded = false;
+        for (int id : ids) anyAdded |= id >= vocab;
+        if (!anyAdded) return be.embedding(tokenEmbedding, ids);
+        int[] base = new int[ids.length];
+        int[] added = new int[ids.length];
+        float[] isBase = new float[ids.length];
+        float[] isAdded = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            boolean a = ids[i] >= vocab;
+            base[i] = a ? 0 : ids[i];
+            added[i] = a ? ids[i] - vocab : 0;
+            isBase[i] = a ? 0f : 1f;
+            isAdded[i] = a ? 1f : 0f;
+        }
+        // exact selection: each row is 1 * its embedding + 0 * the other's
+        Tensor fromBase = be.mul(be.embedding(tokenEmbedding, base), be.fromHost(Tensor.wrap(isBase, ids.length, 1)));
+        Tensor fromAdded = be.mul(be.embedding(addedTokens, added), be.fromHost(Tensor.wrap(isAdded, ids.length, 1)));
+        return be.add(fromBase, fromAdded);
     }
 
     /**

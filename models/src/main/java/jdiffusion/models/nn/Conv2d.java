@@ -1,18 +1,26 @@
 package jdiffusion.models.nn;
 
+import jdiffusion.core.adapter.NetworkPatch;
 import jdiffusion.core.backend.Backend;
 import jdiffusion.core.backend.Conv2dParams;
 import jdiffusion.core.tensor.Tensor;
 
-/** A 2-D convolution (torch.nn.Conv2d, NCHW): weight [out, in, k, k], bias [out]. */
+/**
+ * A 2-D convolution (torch.nn.Conv2d, NCHW): weight [out, in, k, k], bias [out]. Applies the network's
+ * adapter patch: merged weights come from {@link Params}, run-time changes are added to the output.
+ */
 public final class Conv2d {
 
     private final Tensor weight;
     private final Tensor bias;
     private final Conv2dParams geometry;
     private final int out;
+    private final String module;
+    private final NetworkPatch patch;
 
     public Conv2d(Params p, int in, int out, int kernel, int stride, int padding) {
+        this.module = p.module();
+        this.patch = p.patch();
         this.out = out;
         this.weight = p.get("weight", out, in, kernel, kernel);
         this.bias = p.optional("bias", out);
@@ -20,7 +28,7 @@ public final class Conv2d {
     }
 
     public Tensor forward(Backend be, Tensor x) {
-        return be.conv2d(x, weight, bias, geometry);
+        return patch.forward(be, module, x, be.conv2d(x, weight, bias, geometry), geometry);
     }
 
     public int out() {

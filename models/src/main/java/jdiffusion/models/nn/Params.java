@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
+import jdiffusion.core.adapter.NetworkPatch;
 import jdiffusion.core.backend.Backend;
 import jdiffusion.core.backend.Capability;
 import jdiffusion.core.tensor.DType;
@@ -16,6 +17,10 @@ import jdiffusion.models.weights.WeightSource;
  * checked against the shape the config implies, and placed on the backend. Float16 and bfloat16 weights
  * stay in their stored type where the backend reads them directly; otherwise they are converted once.
  * Remembers which keys were used, so a loader can tell whether a file fits its config completely.
+ *
+ * <p>Carries the network's adapter patch ({@link NetworkPatch}, none by default): a layer's
+ * {@code weight} and {@code bias} come back merged with it in {@code MERGED} mode, and layers apply its
+ * run-time form through {@link #patch()} and {@link #module()}.
  */
 public final class Params {
 
@@ -23,17 +28,41 @@ public final class Params {
     private final Backend backend;
     private final String prefix;
     private final Set<String> used;
+    private final NetworkPatch patch;
 
-    private Params(WeightSource weights, Backend backend, String prefix, Set<String> used) {
+    private Params(WeightSource weights, Backend backend, String prefix, Set<String> used, NetworkPatch patch) {
         this.weights = weights;
         this.backend = backend;
         this.prefix = prefix;
         this.used = used;
+        this.patch = patch;
     }
 
     /** The root of a network's weights. */
     public static Params of(WeightSource weights, Backend backend) {
-        return new Params(weights, backend, "", Collections.synchronizedSet(new LinkedHashSet<>()));
+        return new Params(weights, backend, "", Collections.synchronizedSet(new LinkedHashSet<>()), NetworkPatch.none(""));
+    }
+
+    /** The same weights with an adapter patch for the layers built from them. */
+    public Params withPatch(NetworkPatch patch) {
+        return new Params(weights, backend, prefix, used, patch);
+    }
+
+    /** The adapter patch of the network (one that changes nothing by default). */
+    public NetworkPatch patch() {
+        return patch;
+    }
+
+    /** This scope's module path ({@code down_blocks.0.attentions.0.proj_in}); empty at the root. */
+    public String module() {
+        return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
+    }
+
+    /** The network's base tensors by name, as stored (zero-copy views, never patched). */
+    public java.util.Map<String, Tensor> tensors() {
+        java.util.Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        for (String n : weights.names()) out.put(n, weights.tensor(n));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     public Backend backend() {
@@ -42,7 +71,7 @@ public final class Params {
 
     /** The parameters of submodule {@code name}. */
     public Params child(String name) {
-        return new Params(weights, backend, prefix + name + ".", used);
+        return new Params(weights, backend, prefix + name + ".", used, patch);
     }
 
     /** The parameters of submodule {@code name.index}. */
@@ -73,6 +102,8 @@ public final class Params {
         String k = prefix + name;
         Tensor t = weights.tensor(k, shape);
         used.add(k);
+        if (name.equals("weight")) t = patch.weight(module(), t);
+        else if (name.equals("bias")) t = patch.bias(module(), t);
         return place(k, t);
     }
 

@@ -3,6 +3,9 @@ package jdiffusion.models.unet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import jdiffusion.core.adapter.NetworkPatch;
+import jdiffusion.core.adapter.PatchableNetwork;
 import jdiffusion.core.backend.Backend;
 import jdiffusion.core.model.Conditioning;
 import jdiffusion.core.model.NoisePredictor;
@@ -24,9 +27,10 @@ import jdiffusion.models.nn.TimestepEmbedding;
  * <p>Covers SD 1.x, SD 2.x (linear projections, per-block head counts), SDXL (transformer depth per
  * block, {@code text_time} embedding) and inpainting UNets (9 input channels). Immutable and thread-safe.
  */
-public final class UNet2DConditionModel implements NoisePredictor {
+public final class UNet2DConditionModel implements NoisePredictor, PatchableNetwork<UNet2DConditionModel> {
 
     private final UNetConfig config;
+    private final Params params;
     private final Backend backend;
     private final Parameterization parameterization;
     private final TimestepEmbedding timeEmbedding;
@@ -41,6 +45,7 @@ public final class UNet2DConditionModel implements NoisePredictor {
     /** Builds the network; every weight is checked against the shape the config implies. */
     public UNet2DConditionModel(UNetConfig config, Params p, Parameterization parameterization) {
         this.config = config;
+        this.params = p;
         this.backend = p.backend();
         this.parameterization = parameterization;
         int[] ch = config.blockOutChannels();
@@ -72,6 +77,17 @@ public final class UNet2DConditionModel implements NoisePredictor {
 
     public UNetConfig config() {
         return config;
+    }
+
+    @Override
+    public Map<String, Tensor> parameters() {
+        return params.tensors();
+    }
+
+    /** The same network with adapter changes (LoRA, ...), sharing the base weights. */
+    @Override
+    public UNet2DConditionModel withPatch(NetworkPatch patch) {
+        return new UNet2DConditionModel(config, params.withPatch(patch), parameterization);
     }
 
     @Override
