@@ -1,5 +1,7 @@
-/** ControlNet models and their image preprocessors. */
+/** ControlNet models, their application to the UNet, and control-image preprocessors. */
 module jdiffusion.adapters.controlnet {
     requires transitive jdiffusion.core;
-    requires jdiffusion.models;
+    requires transitive jdiffusion.models;
+
+    exports jdiffusion.adapters.controlnet;
 }

@@ -3,6 +3,7 @@ module jdiffusion.models {
     requires transitive jdiffusion.core;
 
     exports jdiffusion.models.clip;
+    exports jdiffusion.models.conformance;
     exports jdiffusion.models.nn;
     exports jdiffusion.models.text;
     exports jdiffusion.models.unet;
