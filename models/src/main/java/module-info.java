@@ -2,6 +2,7 @@
 module jdiffusion.models {
     requires transitive jdiffusion.core;
 
+    exports jdiffusion.models.bench;
     exports jdiffusion.models.clip;
     exports jdiffusion.models.conformance;
     exports jdiffusion.models.loader;

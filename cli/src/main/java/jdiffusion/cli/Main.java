@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 PluginsCommand.class,
                 ConformanceCommand.class,
                 InspectCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
