@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 PluginsCommand.class,
                 ConformanceCommand.class,
+                InspectCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
