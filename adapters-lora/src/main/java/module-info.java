@@ -5,6 +5,9 @@ module jdiffusion.adapters.lora {
 
     exports jdiffusion.adapters.lora;
 
+    uses jdiffusion.core.backend.BackendProvider;
+
+    provides jdiffusion.core.conformance.ConformanceSuite with jdiffusion.adapters.lora.conformance.AdapterConformanceSuite;
     provides jdiffusion.core.adapter.AdapterFormat with
             jdiffusion.adapters.lora.LoraFormat.Kohya,
             jdiffusion.adapters.lora.LoraFormat.Diffusers,
