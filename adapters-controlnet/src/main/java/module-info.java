@@ -4,4 +4,8 @@ module jdiffusion.adapters.controlnet {
     requires transitive jdiffusion.models;
 
     exports jdiffusion.adapters.controlnet;
+
+    uses jdiffusion.core.backend.BackendProvider;
+
+    provides jdiffusion.core.conformance.ConformanceSuite with jdiffusion.adapters.controlnet.conformance.ControlNetConformanceSuite;
 }

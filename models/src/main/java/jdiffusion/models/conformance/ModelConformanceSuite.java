@@ -29,9 +29,9 @@ import jdiffusion.models.weights.WeightSource;
  * The model reference sets: UNets, VAEs and CLIP text encoders (a folder with {@code case.json},
  * {@code config.json}, weights and {@code io.safetensors}, files possibly gzipped), tokenizer case sets
  * ({@code vocab.json}, {@code merges.txt}, {@code cases.json}) and single-file LDM checkpoints (whose
- * case.json names the folders holding the configs and expected outputs). ControlNet, adapter and pipeline
- * sets are listed as skipped until those capabilities exist; a ControlNet set's UNet-with-residuals call
- * runs, since that is the UNet's part.
+ * case.json names the folders holding the configs and expected outputs). Pipeline sets are listed as
+ * skipped until that capability exists; adapter sets and the ControlNet itself belong to the adapters and
+ * controlnet suites, while a ControlNet set's UNet-with-residuals call runs here, since that is the UNet's part.
  *
  * <p>Tolerance: float32 outputs and activations pass when {@code |jdiffusion - reference| <= 1e-4 + 1e-4 |reference|}
  * (the reference data's float32-vs-float64 deviations are ~2e-6 on O(1) values); text-encoder tensors use
@@ -107,7 +107,7 @@ public final class ModelConformanceSuite implements ConformanceSuite {
         }
         if (cj.containsKey("adapter") || cj.containsKey("base_model") || cj.containsKey("lora_file")
                 || (cj.get("file") instanceof String f && !f.contains("LDM") && !f.contains("CompVis"))) {
-            return skipped(name, "adapter", "not implemented yet");
+            return null; // adapter sets are the adapters suite's (adapters-lora)
         }
         Object cls = cj.get("class");
         if ("ControlNetModel".equals(cls)) return controlNetGroup(name, dir, cj);
@@ -158,8 +158,8 @@ public final class ModelConformanceSuite implements ConformanceSuite {
     }
 
     private ConformanceGroup controlNetGroup(String name, Path dir, Map<String, Object> cj) {
+        // the ControlNet's own cases are the controlnet suite's (adapters-controlnet); the UNet's part is here
         List<ConformanceCase> cases = new ArrayList<>();
-        cases.add(new ComparisonCase.Skipped("controlnet", "not implemented yet"));
         Path unetDir = null;
         if (cj.get("calls") instanceof Map<?, ?> calls && calls.get("unet_with_residuals") instanceof String call) {
             Matcher m = Pattern.compile("unet = \\.\\./([A-Za-z0-9_.-]+)").matcher(call);
@@ -175,7 +175,7 @@ public final class ModelConformanceSuite implements ConformanceSuite {
             cases.add(new ComparisonCase("unet_without_residuals",
                     () -> UNetReference.run(unet, backend(), io.get(), "", "unet_without_residuals.out", null, ATOL, RTOL)));
         }
-        return new ComparisonCase.Group(name, cases);
+        return cases.isEmpty() ? null : new ComparisonCase.Group(name, cases);
     }
 
     private ConformanceGroup vaeGroup(String name, Path dir) {
