@@ -3,6 +3,10 @@ module jdiffusion.samplers {
     requires transitive jdiffusion.core;
 
     exports jdiffusion.samplers;
+    exports jdiffusion.samplers.random;
 
     provides jdiffusion.core.sampling.Sampler with jdiffusion.samplers.EulerSampler;
+    provides jdiffusion.core.sampling.NoiseSourceFactory with
+            jdiffusion.samplers.random.TorchCpuNoiseSourceFactory,
+            jdiffusion.samplers.random.PhiloxNoiseSourceFactory;
 }
