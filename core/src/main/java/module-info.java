@@ -8,6 +8,7 @@ module jdiffusion.core {
     exports jdiffusion.core.backend;
     exports jdiffusion.core.conformance;
     exports jdiffusion.core.image;
+    exports jdiffusion.core.io;
     exports jdiffusion.core.json;
     exports jdiffusion.core.model;
     exports jdiffusion.core.plugin;
