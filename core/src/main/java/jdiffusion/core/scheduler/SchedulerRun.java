@@ -32,4 +32,21 @@ public interface SchedulerRun {
      * Noise, where the method needs it, is drawn from {@code noise} in diffusers' order.
      */
     float[] step(float[] modelOutput, int i, float[] sample, NoiseSource noise);
+
+    /**
+     * diffusers' {@code scheduler.order}: model evaluations per step (2 for Heun and DPM2), which is how far
+     * img2img moves into {@link #timesteps()} per skipped step.
+     */
+    default int order() {
+        return 1;
+    }
+
+    /**
+     * The forward process as this scheduler defines it: {@code original} noised to the level of step
+     * {@code i} with standard-normal {@code noise} (diffusers' {@code add_noise} with the timestep of step
+     * {@code i}, or {@code scale_noise} for flow matching). Used by img2img and inpainting.
+     */
+    default float[] addNoise(float[] original, float[] noise, int i) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement add_noise (needed for img2img and inpainting)");
+    }
 }
