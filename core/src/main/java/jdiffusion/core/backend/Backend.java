@@ -35,8 +35,8 @@ public interface Backend extends AutoCloseable {
     Tensor linear(Tensor x, Tensor weight, Tensor bias);
 
     /**
-     * Batched matrix product: a [..., M, K] times b [..., K, N] (or b [..., N, K] when {@code transposeB}),
-     * with equal leading dimensions; result [..., M, N].
+     * Batched matrix product: a [..., M, K] times b [..., K, N] (or b [..., N, K] when {@code transposeB});
+     * b has the same leading dimensions as a, or none (one matrix for the whole batch); result [..., M, N].
      */
     Tensor matmul(Tensor a, Tensor b, boolean transposeB);
 
@@ -45,19 +45,24 @@ public interface Backend extends AutoCloseable {
 
     // ---- normalisation ---------------------------------------------------------------------------
 
-    /** Group normalisation over [N, C, ...] with per-channel affine gamma/beta (either may be null). */
+    /**
+     * Group normalisation over [N, C, ...] with per-channel affine gamma/beta [C] (either may be null):
+     * each of the {@code groups} groups of C/groups channels is normalised with its own mean and biased
+     * variance, {@code (x - mean) / sqrt(var + eps)}.
+     */
     Tensor groupNorm(Tensor x, int groups, Tensor gamma, Tensor beta, float eps);
 
     /** Layer normalisation over the last dimension, affine gamma/beta [last] (either may be null). */
     Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps);
 
-    /** Softmax over the last dimension. */
+    /** Softmax over the last dimension (max-subtracted, so large inputs do not overflow). */
     Tensor softmax(Tensor x);
 
     /**
      * Scaled dot-product attention, {@code softmax(q k^T * scale [+ causal mask]) v}, per head.
-     * q [B, Lq, H*D], k and v [B, Lk, H*D] with heads split from the last dimension; result [B, Lq, H*D].
-     * Long sequences are processed in tiles without materialising the [Lq, Lk] score matrix.
+     * q [B, Lq, H*D], k [B, Lk, H*D], v [B, Lk, H*Dv] with heads split from the last dimension (diffusers'
+     * {@code head_to_batch_dim} layout); result [B, Lq, H*Dv]. {@code causal} masks key j for query i when
+     * j &gt; i. Long sequences are processed in tiles without materialising the [Lq, Lk] score matrix.
      */
     Tensor attention(Tensor q, Tensor k, Tensor v, int heads, float scale, boolean causal);
 
@@ -66,7 +71,7 @@ public interface Backend extends AutoCloseable {
     /** x * sigmoid(x). */
     Tensor silu(Tensor x);
 
-    /** GELU: exact (erf) or the tanh approximation. */
+    /** GELU: exact, x * (1 + erf(x / sqrt 2)) / 2, or the tanh approximation. */
     Tensor gelu(Tensor x, boolean tanhApproximation);
 
     /** CLIP's quick GELU, x * sigmoid(1.702 x). */
@@ -77,11 +82,27 @@ public interface Backend extends AutoCloseable {
 
     // ---- shape -----------------------------------------------------------------------------------
 
-    /** Nearest-neighbour resize of [N, C, H, W] to [N, C, outH, outW] (PyTorch's {@code interpolate(mode="nearest")}). */
+    /**
+     * Nearest-neighbour resize of [N, C, H, W] to [N, C, outH, outW] as PyTorch's
+     * {@code interpolate(size=(outH, outW), mode="nearest")}: source index floor(dst * (float) in / out),
+     * so 2x is each pixel repeated and other sizes match diffusers' {@code upsample_size} path.
+     */
     Tensor upsampleNearest(Tensor x, int outH, int outW);
 
-    /** Concatenation along {@code dim}. */
+    /** Concatenation along {@code dim} (negative counts from the end); the other dimensions must agree. */
     Tensor concat(int dim, Tensor... parts);
+
+    /** Elements {@code [start, start + length)} along {@code dim} (PyTorch's {@code narrow}), as a new tensor. */
+    Tensor narrow(Tensor x, int dim, int start, int length);
+
+    /**
+     * Zero padding of the last two dimensions (W then H) of [..., H, W], as PyTorch's
+     * {@code F.pad(x, (left, right, top, bottom))}; result [..., top + H + bottom, left + W + right].
+     */
+    Tensor pad2d(Tensor x, int left, int right, int top, int bottom);
+
+    /** Rows {@code ids} of {@code weight} [V, D] (a token embedding lookup); result [ids.length, D]. */
+    Tensor embedding(Tensor weight, int[] ids);
 
     /** The axes reordered: result dimension i is input dimension {@code order[i]}. */
     Tensor permute(Tensor x, int... order);
@@ -94,8 +115,17 @@ public interface Backend extends AutoCloseable {
     /** a * b with NumPy broadcasting. */
     Tensor mul(Tensor a, Tensor b);
 
+    /** a - b with NumPy broadcasting. */
+    Tensor sub(Tensor a, Tensor b);
+
     /** a * s. */
     Tensor scale(Tensor a, float s);
+
+    /** e^x elementwise. */
+    Tensor exp(Tensor x);
+
+    /** x limited to [min, max] elementwise (PyTorch's {@code clamp}). */
+    Tensor clamp(Tensor x, float min, float max);
 
     /**
      * Sinusoidal timestep embedding as diffusers' {@code get_timestep_embedding}: for each timestep t,

@@ -15,7 +15,11 @@ import java.util.Objects;
  * whose memory is a backend-owned {@linkplain #deviceBuffer() device buffer} instead; those reach the host
  * only through {@link jdiffusion.core.backend.Backend#toHost(Tensor)}.
  *
- * <p>Tensors are immutable descriptors; {@link #reshape} and {@link #slice} are views sharing memory.
+ * <p>Tensors are immutable descriptors over memory that is always contiguous: {@link #reshape},
+ * {@link #slice} and {@link #select} are views sharing that memory (no copy); re-layouts that are not
+ * contiguous (a transpose, a slice along an inner dimension) are backend operations
+ * ({@link jdiffusion.core.backend.Backend#permute}, {@link jdiffusion.core.backend.Backend#narrow}) that
+ * return new tensors. Elementwise operations broadcast as NumPy does ({@link #broadcastShape}).
  */
 public final class Tensor {
 
@@ -59,11 +63,35 @@ public final class Tensor {
         return new Tensor(DType.FLOAT32, shape, MemorySegment.ofArray(values), null);
     }
 
+    /**
+     * A host tensor of {@code dtype} (float32, float16 or bfloat16) holding {@code values} rounded to that
+     * type (to nearest, ties to even), in new heap memory.
+     */
+    public static Tensor ofFloats(DType dtype, float[] values, int... shape) {
+        if (count(shape) != values.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + count(shape)
+                    + " values, got " + values.length);
+        }
+        return switch (dtype) {
+            case FLOAT32 -> wrap(values.clone(), shape);
+            case FLOAT16, BFLOAT16 -> {
+                MemorySegment m = MemorySegment.ofArray(new short[values.length]);
+                for (int i = 0; i < values.length; i++) {
+                    m.setAtIndex(I16, i, dtype == DType.FLOAT16
+                            ? Float.floatToFloat16(values[i]) : BFloat16.fromFloat(values[i]));
+                }
+                yield of(dtype, shape, m);
+            }
+            default -> throw new IllegalArgumentException("ofFloats makes float32, float16 or bfloat16 tensors, not " + dtype);
+        };
+    }
+
     /** A zero-filled float32 host tensor on the Java heap. */
     public static Tensor zeros(int... shape) {
         return wrap(new float[Math.toIntExact(count(shape))], shape);
     }
 
+    /** The element type. */
     public DType dtype() {
         return dtype;
     }
@@ -73,6 +101,7 @@ public final class Tensor {
         return shape.clone();
     }
 
+    /** Number of dimensions. */
     public int rank() {
         return shape.length;
     }
@@ -82,14 +111,17 @@ public final class Tensor {
         return shape[i < 0 ? shape.length + i : i];
     }
 
+    /** Number of elements. */
     public long numel() {
         return count(shape);
     }
 
+    /** Bytes the elements occupy. */
     public long byteSize() {
         return numel() * dtype.byteSize();
     }
 
+    /** Whether the elements are in host memory (a {@link MemorySegment}). */
     public boolean isHost() {
         return segment != null;
     }
@@ -143,13 +175,20 @@ public final class Tensor {
         return new Tensor(dtype, s, segment().asSlice(from * rowBytes, (long) (to - from) * rowBytes), null);
     }
 
+    /** Row {@code i} of the first dimension, without that dimension, sharing memory (host tensors only). */
+    public Tensor select(int i) {
+        if (rank() == 0) throw new IndexOutOfBoundsException("select on a scalar tensor");
+        int[] rest = Arrays.copyOfRange(shape, 1, shape.length);
+        return slice(i, i + 1).reshape(rest);
+    }
+
     /** Element {@code i} in row-major order as a float (converting from the storage type). */
     public float getFloat(long i) {
         MemorySegment m = segment();
         return switch (dtype) {
             case FLOAT32 -> m.getAtIndex(F32, i);
             case FLOAT16 -> Float.float16ToFloat(m.getAtIndex(I16, i));
-            case BFLOAT16 -> Float.intBitsToFloat((m.getAtIndex(I16, i) & 0xffff) << 16);
+            case BFLOAT16 -> BFloat16.toFloat(m.getAtIndex(I16, i));
             case FLOAT64 -> (float) m.getAtIndex(F64, i);
             case INT64 -> m.getAtIndex(I64, i);
             case INT32 -> m.getAtIndex(I32, i);
@@ -191,6 +230,25 @@ public final class Tensor {
         long n = 1;
         for (int d : shape) n = Math.multiplyExact(n, d);
         return n;
+    }
+
+    /**
+     * The shape two operands broadcast to, by NumPy's rule: shapes are aligned at their last dimension,
+     * missing leading dimensions count as 1, and each pair of sizes must be equal or one of them 1.
+     */
+    public static int[] broadcastShape(int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+            int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                        + " do not broadcast: dimension " + i + " is " + da + " vs " + db + " (sizes must match or be 1)");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
     }
 
     @Override
