@@ -19,6 +19,10 @@ module jdiffusion.schedulers {
             jdiffusion.schedulers.training.ExpBetaSchedule,
             jdiffusion.schedulers.training.LaplaceBetaSchedule;
     provides jdiffusion.core.scheduler.SchedulerFactory with
+            jdiffusion.schedulers.diffusers.DDPMScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DDIMScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DDIMInverseScheduler.Factory,
+            jdiffusion.schedulers.diffusers.PNDMScheduler.Factory,
             jdiffusion.schedulers.diffusers.EulerDiscreteScheduler.Factory;
     provides jdiffusion.core.conformance.ConformanceSuite with
             jdiffusion.schedulers.conformance.DiffusersSchedulerSuite;
