@@ -4,6 +4,7 @@ module jdiffusion.samplers {
 
     exports jdiffusion.samplers;
     exports jdiffusion.samplers.random;
+    exports jdiffusion.samplers.step;
 
     provides jdiffusion.core.sampling.Sampler with jdiffusion.samplers.EulerSampler;
     provides jdiffusion.core.sampling.NoiseSourceFactory with

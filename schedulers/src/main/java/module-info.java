@@ -4,6 +4,26 @@ module jdiffusion.schedulers {
     requires jdiffusion.samplers;
 
     exports jdiffusion.schedulers;
+    exports jdiffusion.schedulers.training;
+    exports jdiffusion.schedulers.diffusers;
+    exports jdiffusion.schedulers.conformance;
+
+    uses jdiffusion.core.scheduler.SchedulerFactory;
 
     provides jdiffusion.core.schedule.SigmaSchedule with jdiffusion.schedulers.KarrasSchedule;
+    provides jdiffusion.core.schedule.BetaSchedule with
+            jdiffusion.schedulers.training.LinearBetaSchedule,
+            jdiffusion.schedulers.training.ScaledLinearBetaSchedule,
+            jdiffusion.schedulers.training.SquaredCosCapV2BetaSchedule,
+            jdiffusion.schedulers.training.SigmoidBetaSchedule,
+            jdiffusion.schedulers.training.ExpBetaSchedule,
+            jdiffusion.schedulers.training.LaplaceBetaSchedule;
+    provides jdiffusion.core.scheduler.SchedulerFactory with
+            jdiffusion.schedulers.diffusers.DDPMScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DDIMScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DDIMInverseScheduler.Factory,
+            jdiffusion.schedulers.diffusers.PNDMScheduler.Factory,
+            jdiffusion.schedulers.diffusers.EulerDiscreteScheduler.Factory;
+    provides jdiffusion.core.conformance.ConformanceSuite with
+            jdiffusion.schedulers.conformance.DiffusersSchedulerSuite;
 }

@@ -58,11 +58,12 @@ final class Generation {
     // ---- diffusers face ------------------------------------------------------------------------
 
     private float[] sampleWithScheduler() {
-        SchedulerRun run = plan.scheduler().start(request.steps(), Config.empty("set_timesteps arguments"));
+        SchedulerRun run = plan.scheduler().start(request.steps(), Config.empty("set_timesteps options"),
+                Config.of("step options", request.samplerOptions()));
         double[] timesteps = run.timesteps();
         int start = 0;
         if (request.isImageToImage()) {
-            start = firstStep(request.steps(), request.strength()) * run.order();
+            start = firstStep(request.steps(), request.strength()) * plan.scheduler().order();
             if (start >= timesteps.length) throw noStepsLeft();
         }
         int n = plan.latentSize(batch);
@@ -78,12 +79,12 @@ final class Generation {
         } else if (!request.isInpainting()) {
             imageLatents = repeat(encodeSample(plan.initImage()), batch);
             initialNoise = noise.next(n);
-            x = run.addNoise(imageLatents, initialNoise, start);
+            x = addNoise(run, imageLatents, initialNoise, timesteps[start]);
         } else {
             boolean strengthMax = request.strength() == 1.0;
             if (!inpaintModel || !strengthMax) imageLatents = repeat(encodeSample(plan.initImage()), batch);
             initialNoise = noise.next(n);
-            x = strengthMax ? scale(initialNoise, (float) run.initNoiseSigma()) : run.addNoise(imageLatents, initialNoise, start);
+            x = strengthMax ? scale(initialNoise, (float) run.initNoiseSigma()) : addNoise(run, imageLatents, initialNoise, timesteps[start]);
             latentMask = repeat(latentMask(), batch);
             maskedImageLatents = repeat(encodeSample(maskedImage()), batch);
         }
@@ -99,7 +100,7 @@ final class Generation {
             x = run.step(prediction, i, x, noise);
             if (request.isInpainting() && !inpaintModel) {
                 // diffusers keeps the known region at the original, noised to the next step's level
-                float[] known = i < timesteps.length - 1 ? run.addNoise(imageLatents, initialNoise, i + 1) : imageLatents;
+                float[] known = i < timesteps.length - 1 ? addNoise(run, imageLatents, initialNoise, timesteps[i + 1]) : imageLatents;
                 int plane = plan.latentHeight() * plan.latentWidth();
                 for (int k = 0; k < n; k++) {
                     float m = latentMask[(k / (plan.channels() * plane)) * plane + k % plane];
@@ -110,6 +111,22 @@ final class Generation {
             clock.step(x);
         }
         return x;
+    }
+
+    /** diffusers' {@code add_noise} (or {@code scale_noise} for flow matching) of every image to timestep {@code t}. */
+    private float[] addNoise(SchedulerRun run, float[] original, float[] eps, double t) {
+        double[] ts = new double[batch];
+        Arrays.fill(ts, t);
+        try {
+            return run.addNoise(original, eps, ts);
+        } catch (UnsupportedOperationException e) {
+            try {
+                return run.scaleNoise(original, ts, eps);
+            } catch (UnsupportedOperationException e2) {
+                throw new IllegalArgumentException("the scheduler " + plan.scheduler().className()
+                        + " has no forward process (add_noise), which img2img and inpainting need; choose another with --sampler", e);
+            }
+        }
     }
 
     // ---- k-diffusion face ----------------------------------------------------------------------

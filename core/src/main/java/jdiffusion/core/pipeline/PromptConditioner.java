@@ -89,7 +89,9 @@ final class PromptConditioner {
         Tokenizer tok = model.tokenizers().get(0);
         TextEncoder enc = model.textEncoders().get(0);
         TextEncoding out = enc.encode(windows(tok, texts), clipSkip);
-        return split(backend.toHost(out.lastHiddenState()), null, texts.length);
+        // diffusers' clip_skip: final_layer_norm(hidden_states[-(clip_skip + 1)])
+        Tensor states = clipSkip == 0 ? out.lastHiddenState() : enc.finalLayerNorm(out.selectedHiddenState());
+        return split(backend.toHost(states), null, texts.length);
     }
 
     private static Encoded[] encodeSdxl(StableDiffusionModel model, Backend backend, String[] texts, int clipSkip) {
@@ -97,7 +99,8 @@ final class PromptConditioner {
         TextEncoding a = model.textEncoders().get(0).encode(windows(model.tokenizers().get(0), texts), clipSkip + 1);
         TextEncoding b = model.textEncoders().get(1).encode(windows(model.tokenizers().get(1), texts), clipSkip + 1);
         Encoded[] ea = split(backend.toHost(a.selectedHiddenState()), null, texts.length);
-        Encoded[] eb = split(backend.toHost(b.selectedHiddenState()), backend.toHost(b.pooled()), texts.length);
+        if (b.textEmbeds() == null) throw new IllegalStateException("SDXL's second text encoder has no projection (text_embeds)");
+        Encoded[] eb = split(backend.toHost(b.selectedHiddenState()), backend.toHost(b.textEmbeds()), texts.length);
         Encoded[] out = new Encoded[texts.length];
         for (int i = 0; i < texts.length; i++) {
             if (ea[i].tokens != eb[i].tokens) {

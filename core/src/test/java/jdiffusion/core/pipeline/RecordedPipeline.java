@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import jdiffusion.core.Config;
 import jdiffusion.core.backend.Backend;
-import jdiffusion.core.backend.Capability;
-import jdiffusion.core.backend.Conv2dParams;
 import jdiffusion.core.image.ImageCodec;
 import jdiffusion.core.io.SafetensorsFile;
 import jdiffusion.core.model.Conditioning;
@@ -74,7 +72,7 @@ final class RecordedPipeline {
     }
 
     StableDiffusion pipeline() {
-        return new StableDiffusion(model(), new HostBackend(), false, ModelInfo.of("sd15-tiny-pipeline", 16, false, "0123456789"),
+        return new StableDiffusion(model(), hostBackend(), false, ModelInfo.of("sd15-tiny-pipeline", 16, false, "0123456789"),
                 catalog(), null);
     }
 
@@ -132,6 +130,21 @@ final class RecordedPipeline {
         }
 
         @Override
+        public int projectionDim() {
+            return 0;
+        }
+
+        @Override
+        public int layers() {
+            return 3;
+        }
+
+        @Override
+        public Tensor finalLayerNorm(Tensor hiddenState) {
+            throw new UnsupportedOperationException("the recorded run has no clip skip");
+        }
+
+        @Override
         public TextEncoding encode(int[][] windows, int clipSkip) {
             float[] ids = get("input_ids");   // [neg, pos] windows as recorded
             float[] out = new float[windows.length * 77 * 48];
@@ -146,7 +159,7 @@ final class RecordedPipeline {
                 System.arraycopy(get(which), 0, out, r * 77 * 48, 77 * 48);
             }
             Tensor t = Tensor.wrap(out, windows.length, 77, 48);
-            return new TextEncoding(t, t, null);
+            return new TextEncoding(t, t, null, null, List.of());
         }
     }
 
@@ -230,6 +243,11 @@ final class RecordedPipeline {
         public Scheduler create(Config config) {
             return new Scheduler() {
                 @Override
+                public String className() {
+                    return "RecordedEuler";
+                }
+
+                @Override
                 public Config config() {
                     return config;
                 }
@@ -240,7 +258,7 @@ final class RecordedPipeline {
                 }
 
                 @Override
-                public SchedulerRun start(int steps, Config kwargs) {
+                public SchedulerRun start(int steps, Config timestepOptions, Config stepOptions) {
                     float[] sigmas = get("sigmas");
                     float[] ts = get("timesteps");
                     assertEquals(ts.length, steps, "the recorded run has " + ts.length + " steps");
@@ -250,6 +268,16 @@ final class RecordedPipeline {
                             double[] d = new double[ts.length];
                             for (int i = 0; i < d.length; i++) d[i] = ts[i];
                             return d;
+                        }
+
+                        @Override
+                        public DType timestepType() {
+                            return DType.FLOAT32;
+                        }
+
+                        @Override
+                        public int numInferenceSteps() {
+                            return steps;
                         }
 
                         @Override
@@ -308,31 +336,16 @@ final class RecordedPipeline {
     }
 
     /** A backend that keeps everything on the host; the pipeline only moves tensors through it. */
-    static final class HostBackend implements Backend {
-        @Override public String name() { return "host"; }
-        @Override public java.util.Set<Capability> capabilities() { return java.util.Set.of(); }
-        @Override public Tensor fromHost(Tensor host) { return host; }
-        @Override public Tensor toHost(Tensor tensor) { return tensor; }
-        @Override public Tensor zeros(int... shape) { return Tensor.zeros(shape); }
-        @Override public Tensor linear(Tensor x, Tensor w, Tensor b) { throw new UnsupportedOperationException(); }
-        @Override public Tensor matmul(Tensor a, Tensor b, boolean t) { throw new UnsupportedOperationException(); }
-        @Override public Tensor conv2d(Tensor x, Tensor w, Tensor b, Conv2dParams p) { throw new UnsupportedOperationException(); }
-        @Override public Tensor groupNorm(Tensor x, int g, Tensor a, Tensor b, float e) { throw new UnsupportedOperationException(); }
-        @Override public Tensor layerNorm(Tensor x, Tensor a, Tensor b, float e) { throw new UnsupportedOperationException(); }
-        @Override public Tensor softmax(Tensor x) { throw new UnsupportedOperationException(); }
-        @Override public Tensor attention(Tensor q, Tensor k, Tensor v, int h, float s, boolean c) { throw new UnsupportedOperationException(); }
-        @Override public Tensor silu(Tensor x) { throw new UnsupportedOperationException(); }
-        @Override public Tensor gelu(Tensor x, boolean t) { throw new UnsupportedOperationException(); }
-        @Override public Tensor quickGelu(Tensor x) { throw new UnsupportedOperationException(); }
-        @Override public Tensor geglu(Tensor x) { throw new UnsupportedOperationException(); }
-        @Override public Tensor upsampleNearest(Tensor x, int h, int w) { throw new UnsupportedOperationException(); }
-        @Override public Tensor concat(int dim, Tensor... parts) { throw new UnsupportedOperationException(); }
-        @Override public Tensor permute(Tensor x, int... order) { throw new UnsupportedOperationException(); }
-        @Override public Tensor add(Tensor a, Tensor b) { throw new UnsupportedOperationException(); }
-        @Override public Tensor mul(Tensor a, Tensor b) { throw new UnsupportedOperationException(); }
-        @Override public Tensor scale(Tensor a, float s) { throw new UnsupportedOperationException(); }
-        @Override public Tensor timestepEmbedding(float[] t, int d, boolean f, float s, float sc, int m) { throw new UnsupportedOperationException(); }
-        @Override public Tensor convert(Tensor x, DType d) { throw new UnsupportedOperationException(); }
-        @Override public void close() { }
+    static Backend hostBackend() {
+        return (Backend) java.lang.reflect.Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[]{Backend.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "name" -> "host";
+                    case "fromHost", "toHost" -> args[0];
+                    case "close" -> null;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "host backend";
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }
