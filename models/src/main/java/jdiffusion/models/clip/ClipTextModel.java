@@ -24,7 +24,8 @@ public final class ClipTextModel implements TextEncoder {
     private final Tensor positionEmbedding;   // [positions, hidden]
     private final List<Layer> layers = new ArrayList<>();
     private final LayerNorm finalLayerNorm;
-    private final Linear projection;          // null without projection
+    private final Linear projection;          // null without projection (or with OpenCLIP's layout)
+    private final Tensor projectionMatrix;    // OpenCLIP's text_projection [hidden, projection], applied as x @ P
 
     /**
      * @param p the weights with transformers' names under {@code text_model.} (or without that prefix, as
@@ -40,7 +41,13 @@ public final class ClipTextModel implements TextEncoder {
         this.positionEmbedding = tm.get("embeddings.position_embedding.weight", config.maxPositions(), h);
         for (int i = 0; i < config.layers(); i++) layers.add(new Layer(tm.child("encoder.layers", i), config, eps));
         this.finalLayerNorm = new LayerNorm(tm.child("final_layer_norm"), h, eps);
-        this.projection = config.withProjection() ? new Linear(p.child("text_projection"), h, config.projectionDim(), false) : null;
+        if (config.withProjection() && !p.has("text_projection.weight") && p.has("text_projection")) {
+            this.projection = null;
+            this.projectionMatrix = p.get("text_projection", h, config.projectionDim());
+        } else {
+            this.projection = config.withProjection() ? new Linear(p.child("text_projection"), h, config.projectionDim(), false) : null;
+            this.projectionMatrix = null;
+        }
     }
 
     public ClipTextConfig config() {
@@ -54,7 +61,7 @@ public final class ClipTextModel implements TextEncoder {
 
     @Override
     public int projectionDim() {
-        return projection == null ? 0 : config.projectionDim();
+        return config.withProjection() ? config.projectionDim() : 0;
     }
 
     @Override
@@ -99,7 +106,8 @@ public final class ClipTextModel implements TextEncoder {
         }
         Tensor last = finalLayerNorm.forward(be, x);
         Tensor pooled = pool(last, windows);
-        Tensor textEmbeds = projection == null ? null : projection.forward(be, pooled);
+        Tensor textEmbeds = projection != null ? projection.forward(be, pooled)
+                : projectionMatrix != null ? be.matmul(pooled, projectionMatrix, false) : null;
         return new TextEncoding(last, hidden.get(hidden.size() - 1 - clipSkip), pooled, textEmbeds, hidden);
     }
 

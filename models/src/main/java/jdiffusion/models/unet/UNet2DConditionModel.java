@@ -116,7 +116,11 @@ public final class UNet2DConditionModel implements NoisePredictor {
         trace.record("time_proj", tEmb);
         Tensor emb = timeEmbedding.forward(be, tEmb);
         trace.record("time_embedding", emb);
-        if (addEmbedding != null) emb = be.add(emb, addEmbedding.forward(be, textTimeEmbeds(cond, batch)));
+        if (addEmbedding != null) {
+            Tensor aug = addEmbedding.forward(be, textTimeEmbeds(cond, batch, trace));
+            trace.record("add_embedding", aug);
+            emb = be.add(emb, aug);
+        }
 
         x = convIn.forward(be, x);
         trace.record("conv_in", x);
@@ -164,7 +168,7 @@ public final class UNet2DConditionModel implements NoisePredictor {
     }
 
     /** SDXL's added conditioning: [text_embeds, Timesteps(time_ids) reshaped to [N, 6 * dim]]. */
-    private Tensor textTimeEmbeds(Conditioning cond, int batch) {
+    private Tensor textTimeEmbeds(Conditioning cond, int batch, Trace trace) {
         Backend be = backend;
         Tensor textEmbeds = cond.textEmbeds();
         Tensor timeIds = cond.timeIds();
@@ -178,8 +182,9 @@ public final class UNet2DConditionModel implements NoisePredictor {
             throw new IllegalArgumentException("time_ids has batch " + ids.dim(0) + ", the sample has " + batch);
         }
         int dim = config.additionTimeEmbedDim();
-        Tensor timeEmbeds = be.timestepEmbedding(flat, dim, config.flipSinToCos(), (float) config.freqShift(), 1f, 10000)
-                .reshape(batch, flat.length / batch * dim);
+        Tensor timeProj = be.timestepEmbedding(flat, dim, config.flipSinToCos(), (float) config.freqShift(), 1f, 10000);
+        trace.record("add_time_proj", timeProj);
+        Tensor timeEmbeds = timeProj.reshape(batch, flat.length / batch * dim);
         Tensor add = be.concat(1, textEmbeds, timeEmbeds);
         if (add.dim(1) != config.projectionClassEmbeddingsInputDim()) {
             throw new IllegalArgumentException("text_embeds " + Arrays.toString(textEmbeds.shape()) + " and time_ids "
