@@ -1,7 +1,7 @@
 package jdiffusion.core.pipeline;
 
 /**
- * A cheap preview of latents: each latent pixel mapped to RGB by a fixed linear map (the latent-to-RGB
+ * The latents of a step and a cheap preview of them: each latent pixel mapped to RGB by a fixed linear map (the latent-to-RGB
  * factors ComfyUI uses for previews), one pixel per latent position. Holds a snapshot of the latents.
  */
 public final class LatentPreview {
@@ -26,6 +26,16 @@ public final class LatentPreview {
         this.height = height;
         this.width = width;
         this.sdxl = sdxl;
+    }
+
+    /** A copy of the latents [batch, channels, height, width] this preview shows. */
+    public float[] latents() {
+        return latents.clone();
+    }
+
+    /** The latents' shape: batch, channels, height, width. */
+    public int[] shape() {
+        return new int[]{batch, channels, height, width};
     }
 
     /** The number of images in the batch. */

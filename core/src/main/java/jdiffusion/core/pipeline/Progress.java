@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param steps        steps this batch takes
  * @param stepNanos    how long this step took
  * @param elapsedNanos time since the batch started sampling
- * @param preview      a cheap approximation of the current images (see {@link #preview(int)})
+ * @param preview      the current latents (after the step with a diffusers scheduler, the denoised estimate with a
+ *                     named sampler) and a cheap picture of them (see {@link #preview(int)})
  */
 public record Progress(int batch, int batches, int step, int steps, long stepNanos, long elapsedNanos,
                        LatentPreview preview) {
