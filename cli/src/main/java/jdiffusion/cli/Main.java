@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 PluginsCommand.class,
                 GenerateCommand.class,
                 ConformanceCommand.class,
+                InspectCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

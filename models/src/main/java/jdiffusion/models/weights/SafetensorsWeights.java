@@ -38,6 +38,13 @@ public final class SafetensorsWeights implements WeightSource {
         return new SafetensorsWeights(file.toString(), m);
     }
 
+    /** A file already open (its arena decides how long the tensors live). */
+    public static SafetensorsWeights of(SafetensorsFile st) {
+        Map<String, SafetensorsFile> m = new LinkedHashMap<>();
+        for (String n : st.names()) m.put(n, st);
+        return new SafetensorsWeights(st.file().toString(), m);
+    }
+
     /** A sharded set described by its index file; keys in two shards are an error. */
     @SuppressWarnings("unchecked")
     public static SafetensorsWeights openIndex(Path indexJson) throws IOException {
