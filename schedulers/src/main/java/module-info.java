@@ -23,7 +23,12 @@ module jdiffusion.schedulers {
             jdiffusion.schedulers.diffusers.DDIMScheduler.Factory,
             jdiffusion.schedulers.diffusers.DDIMInverseScheduler.Factory,
             jdiffusion.schedulers.diffusers.PNDMScheduler.Factory,
-            jdiffusion.schedulers.diffusers.EulerDiscreteScheduler.Factory;
+            jdiffusion.schedulers.diffusers.LMSDiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.EulerDiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.EulerAncestralDiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.HeunDiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.KDPM2DiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.KDPM2AncestralDiscreteScheduler.Factory;
     provides jdiffusion.core.conformance.ConformanceSuite with
             jdiffusion.schedulers.conformance.DiffusersSchedulerSuite;
 }

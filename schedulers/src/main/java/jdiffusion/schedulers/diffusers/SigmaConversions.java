@@ -59,11 +59,11 @@ final class SigmaConversions {
     }
 
     /**
-     * {@link #sigmaToT} for a float32 sigma when every step runs in float32 (diffusers passes torch tensors
-     * for KDPM2's interpolated sigmas): the log is numpy's float32 log and the blend is float32.
+     * {@link #sigmaToT} as it runs when diffusers passes torch tensors (KDPM2's interpolated sigmas): numpy
+     * promotes the 0-d sigma to float64 for the log, torch does the rest in float32, the blend included.
      */
     static float sigmaToTFloat32(float sigma, float[] logSigmas) {
-        float logSigma = Numpy.log32(Math.max(sigma, 1e-10f));
+        float logSigma = (float) Math.log(Math.max((double) sigma, 1e-10));
         int low = lowIndex(logSigma, logSigmas);
         float lo = logSigmas[low];
         float hi = logSigmas[low + 1];
