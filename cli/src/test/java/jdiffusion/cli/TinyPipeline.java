@@ -70,6 +70,26 @@ final class TinyPipeline {
         }
     }
 
+    /**
+     * The folder's networks on {@code backend}, assembled with the models module's component builders, with
+     * {@code vae} wrapping the VAE (to observe it) or null.
+     */
+    static jdiffusion.core.model.StableDiffusionModel model(jdiffusion.core.backend.Backend backend,
+            java.util.function.UnaryOperator<jdiffusion.core.image.ImageCodec> vae) throws IOException {
+        Path dir = folder();
+        var unet = jdiffusion.models.loader.Components.unet(dir.resolve("unet/config.json"),
+                jdiffusion.models.loader.Components.weights(dir.resolve("unet"), null), backend,
+                jdiffusion.core.schedule.Parameterization.EPSILON);
+        jdiffusion.core.image.ImageCodec codec = jdiffusion.models.loader.Components.vae(dir.resolve("vae/config.json"),
+                jdiffusion.models.loader.Components.weights(dir.resolve("vae"), null), backend);
+        var textEncoder = jdiffusion.models.loader.Components.textEncoder(dir.resolve("text_encoder/config.json"),
+                jdiffusion.models.loader.Components.weights(dir.resolve("text_encoder"), null), backend);
+        return new jdiffusion.core.model.StableDiffusionModel("sd1",
+                java.util.List.of(jdiffusion.models.clip.ClipTokenizer.loadFolder(dir.resolve("tokenizer"))),
+                java.util.List.of(textEncoder), unet, vae == null ? codec : vae.apply(codec),
+                jdiffusion.models.loader.Components.readConfig(dir.resolve("scheduler/scheduler_config.json")));
+    }
+
     static Path resource(String name) {
         try {
             return Path.of(TinyPipeline.class.getResource("/tiny-pipeline/" + name).toURI());

@@ -18,10 +18,7 @@ import jdiffusion.core.pipeline.ModelInfo;
 import jdiffusion.core.pipeline.RgbImage;
 import jdiffusion.core.pipeline.StableDiffusion;
 import jdiffusion.core.plugin.Plugins;
-import jdiffusion.core.schedule.Parameterization;
 import jdiffusion.core.tensor.Tensor;
-import jdiffusion.models.clip.ClipTokenizer;
-import jdiffusion.models.loader.Components;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,12 +41,7 @@ class TinyPipelineEndToEndTest {
         Path dir = TinyPipeline.folder();
         Plugins plugins = Plugins.builtIn();
         backend = plugins.backends().get("cpu").create("", 1);
-        var unet = Components.unet(dir.resolve("unet/config.json"), Components.weights(dir.resolve("unet"), null), backend,
-                Parameterization.EPSILON);
-        ImageCodec vae = Components.vae(dir.resolve("vae/config.json"), Components.weights(dir.resolve("vae"), null), backend);
-        var textEncoder = Components.textEncoder(dir.resolve("text_encoder/config.json"),
-                Components.weights(dir.resolve("text_encoder"), null), backend);
-        ImageCodec recordingVae = new ImageCodec() {
+        StableDiffusionModel model = TinyPipeline.model(backend, vae -> new ImageCodec() {
             @Override public int downsamplingFactor() { return vae.downsamplingFactor(); }
             @Override public int latentChannels() { return vae.latentChannels(); }
             @Override public double scalingFactor() { return vae.scalingFactor(); }
@@ -62,9 +54,7 @@ class TinyPipelineEndToEndTest {
                 decoded.add(backend.toHost(out).toFloatArray());
                 return out;
             }
-        };
-        StableDiffusionModel model = new StableDiffusionModel("sd1", List.of(ClipTokenizer.loadFolder(dir.resolve("tokenizer"))),
-                List.of(textEncoder), unet, recordingVae, Components.readConfig(dir.resolve("scheduler/scheduler_config.json")));
+        });
         sd = StableDiffusion.of(model, backend, ModelInfo.read(dir, "sd1"), plugins);
         recorded = new HashMap<>();
         try (SafetensorsFile io = SafetensorsFile.open(TinyPipeline.RECORDED_RUN)) {

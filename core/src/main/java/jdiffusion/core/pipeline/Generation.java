@@ -166,6 +166,7 @@ final class Generation {
                 plan.guidance(), latentMaskFull, imageLatents, initialNoise, () -> { });
         StepListener listener = step -> {
             trace.afterStep(step.index(), step.denoised());
+            if (step.total() > 0) clock.total = step.total();   // samplers that choose their own steps say so
             clock.step(step.denoised());
         };
         SamplingContext context = new SamplingContext(noise, listener, Config.of("sampler options", request.samplerOptions()));
@@ -288,7 +289,7 @@ final class Generation {
 
     /** Times steps and tells the request's listener. */
     private final class StepClock {
-        private final int total;
+        private int total;
         private final long start = System.nanoTime();
         private long last = start;
         private int done;
@@ -301,7 +302,7 @@ final class Generation {
             long now = System.nanoTime();
             done++;
             LatentPreview preview = new LatentPreview(latents.clone(), batch, plan.channels(), plan.latentHeight(), plan.latentWidth(), sdxl);
-            request.listener().onStep(new Progress(batchIndex, batches, done, total, now - last, now - start, preview));
+            request.listener().onStep(new Progress(batchIndex, batches, done, Math.max(total, done), now - last, now - start, preview));
             last = now;
         }
     }

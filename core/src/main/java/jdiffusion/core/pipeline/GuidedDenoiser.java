@@ -68,7 +68,7 @@ final class GuidedDenoiser implements Denoiser {
         float cIn = (float) Math.sqrt(sigma * sigma + 1f);
         float[] in = new float[n];
         for (int i = 0; i < n; i++) in[i] = xs[i] / cIn;
-        float t = sampling.nearestTimestep(sigma);
+        float t = (float) sampling.timestep(sigma);
         float[] out = unet.predict(in, t);
         int per = n / batch;
         float[] guided = guidance ? Guidance.combine(out, batch, per, scale, rescale) : out;
