@@ -2,6 +2,7 @@
 module jdiffusion.models {
     requires transitive jdiffusion.core;
 
+    exports jdiffusion.models.bench;
     exports jdiffusion.models.clip;
     exports jdiffusion.models.conformance;
     exports jdiffusion.models.loader;
@@ -15,4 +16,6 @@ module jdiffusion.models {
     uses jdiffusion.core.backend.BackendProvider;
 
     provides jdiffusion.core.conformance.ConformanceSuite with jdiffusion.models.conformance.ModelConformanceSuite;
+    provides jdiffusion.core.model.ModelLoader with jdiffusion.models.loader.DiffusersModelLoader,
+            jdiffusion.models.loader.SingleFileModelLoader;
 }

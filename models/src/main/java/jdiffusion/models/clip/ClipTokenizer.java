@@ -74,16 +74,41 @@ public final class ClipTokenizer implements Tokenizer {
      * windows with {@code padToken} (null: the end token).
      */
     public static ClipTokenizer load(Path vocabJson, Path mergesTxt, String padToken) throws IOException {
-        Map<String, Object> raw = Json.readObject(vocabJson);
+        return load(Files.readString(vocabJson, StandardCharsets.UTF_8), vocabJson.toString(),
+                Files.readAllLines(mergesTxt, StandardCharsets.UTF_8), mergesTxt.toString(), padToken);
+    }
+
+    /**
+     * OpenAI's CLIP vocabulary (49408 tokens, the one every SD text encoder uses), bundled with jdiffusion
+     * for checkpoints that carry no tokenizer; {@code padToken} null pads with the end token (SD 1.x),
+     * {@code "!"} with 0 (OpenCLIP: SD 2.x, SDXL's second encoder).
+     */
+    public static ClipTokenizer bundled(String padToken) throws IOException {
+        return load(new String(resource("vocab.json.gz"), StandardCharsets.UTF_8), "bundled CLIP vocab.json",
+                new String(resource("merges.txt.gz"), StandardCharsets.UTF_8).lines().toList(), "bundled CLIP merges.txt", padToken);
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (var in = ClipTokenizer.class.getResourceAsStream(name)) {
+            if (in == null) throw new IOException("jdiffusion.models lacks its bundled " + name);
+            try (var gz = new java.util.zip.GZIPInputStream(in)) {
+                return gz.readAllBytes();
+            }
+        }
+    }
+
+    private static ClipTokenizer load(String vocabText, String vocabSource, List<String> lines, String mergesSource,
+                                      String padToken) {
+        Object parsed = Json.parse(vocabText, vocabSource);
+        if (!(parsed instanceof Map<?, ?> raw)) throw new ConfigException(vocabSource + ": expected a JSON object of token ids");
         Map<String, Integer> encoder = new HashMap<>(raw.size() * 2);
         for (var e : raw.entrySet()) {
             if (!(e.getValue() instanceof Long id)) {
-                throw new ConfigException(vocabJson + ": token " + Json.write(e.getKey()) + " has id "
+                throw new ConfigException(vocabSource + ": token " + Json.write(e.getKey()) + " has id "
                         + Json.write(e.getValue()) + "; expected an integer");
             }
-            encoder.put(e.getKey(), Math.toIntExact(id));
+            encoder.put((String) e.getKey(), Math.toIntExact(id));
         }
-        List<String> lines = Files.readAllLines(mergesTxt, StandardCharsets.UTF_8);
         Map<String, Integer> ranks = new HashMap<>();
         int start = !lines.isEmpty() && lines.get(0).startsWith("#version") ? 1 : 0;
         for (int i = start; i < lines.size() && ranks.size() < MAX_MERGES; i++) {
@@ -91,17 +116,17 @@ public final class ClipTokenizer implements Tokenizer {
             if (line.isEmpty()) continue;
             String[] ab = line.split(" ");
             if (ab.length != 2) {
-                throw new ConfigException(mergesTxt + ": line " + (i + 1) + " \"" + line + "\" is not a pair \"a b\"");
+                throw new ConfigException(mergesSource + ": line " + (i + 1) + " \"" + line + "\" is not a pair \"a b\"");
             }
             ranks.putIfAbsent(ab[0] + " " + ab[1], ranks.size());
         }
         int pad = -1;
         if (padToken != null) {
             Integer id = encoder.get(padToken);
-            if (id == null) throw new ConfigException(vocabJson + ": pad token " + Json.write(padToken) + " is not in the vocabulary");
+            if (id == null) throw new ConfigException(vocabSource + ": pad token " + Json.write(padToken) + " is not in the vocabulary");
             pad = id;
         }
-        return new ClipTokenizer(Map.copyOf(encoder), Map.copyOf(ranks), pad, vocabJson.toString());
+        return new ClipTokenizer(Map.copyOf(encoder), Map.copyOf(ranks), pad, vocabSource);
     }
 
     /**

@@ -1,0 +1,34 @@
+package jdiffusion.cli;
+
+import java.util.concurrent.Callable;
+import jdiffusion.core.backend.Backend;
+import jdiffusion.models.bench.ModelBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Seconds per UNet forward pass at a real model's config, with seeded random weights. */
+@Command(name = "unet", description = "Time one UNet forward pass (random weights at SD 1.5 / 2.1 / XL's real config).")
+final class BenchUnetCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "NAME", description = "sd15, sd21 or sdxl (default ${DEFAULT-VALUE}).")
+    String config = "sd15";
+
+    @Mixin
+    ModelBenchOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        options.check();
+        try (Backend be = options.createBackend(spec.commandLine().getErr())) {
+            options.report(spec.commandLine().getOut(),
+                    ModelBenchmark.unet(config, options.batch, options.size, options.dtype(), be, options.warmup, options.iterations));
+        }
+        return 0;
+    }
+}
