@@ -203,13 +203,9 @@ public final class CpuBackend implements Backend {
         int d = q.dim(2) / heads, dv = v.dim(2) / heads;
         HostData.Floats qv = HostData.floats(q), kv = HostData.floats(k), vv = HostData.floats(v);
         float[] out = new float[Math.toIntExact((long) b * lq * heads * dv)];
-        for (int n = 0; n < b; n++) {
-            for (int h = 0; h < heads; h++) {
-                ScalarKernels.attentionHead(qv.array(), qv.offset() + n * lq * heads * d + h * d, heads * d,
-                        kv.array(), kv.offset() + n * lk * heads * d + h * d, heads * d,
-                        vv.array(), vv.offset() + n * lk * heads * dv + h * dv, heads * dv,
-                        lq, lk, d, dv, scale, causal, out, n * lq * heads * dv + h * dv, heads * dv);
-            }
+        if (lk > 0 && lq > 0 && dv > 0) {
+            Attention.forward(par, qv.array(), qv.offset(), kv.array(), kv.offset(), vv.array(), vv.offset(),
+                    new Attention.Shape(b, lq, lk, heads, d, dv, scale, causal), out);
         }
         return Tensor.wrap(out, b, lq, heads * dv);
     }
