@@ -28,7 +28,9 @@ module jdiffusion.schedulers {
             jdiffusion.schedulers.diffusers.EulerAncestralDiscreteScheduler.Factory,
             jdiffusion.schedulers.diffusers.HeunDiscreteScheduler.Factory,
             jdiffusion.schedulers.diffusers.KDPM2DiscreteScheduler.Factory,
-            jdiffusion.schedulers.diffusers.KDPM2AncestralDiscreteScheduler.Factory;
+            jdiffusion.schedulers.diffusers.KDPM2AncestralDiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DPMSolverMultistepScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DPMSolverSinglestepScheduler.Factory;
     provides jdiffusion.core.conformance.ConformanceSuite with
             jdiffusion.schedulers.conformance.DiffusersSchedulerSuite;
 }
