@@ -46,7 +46,10 @@ module jdiffusion.schedulers {
             jdiffusion.schedulers.diffusers.EulerAncestralDiscreteScheduler.Factory,
             jdiffusion.schedulers.diffusers.HeunDiscreteScheduler.Factory,
             jdiffusion.schedulers.diffusers.KDPM2DiscreteScheduler.Factory,
-            jdiffusion.schedulers.diffusers.KDPM2AncestralDiscreteScheduler.Factory;
+            jdiffusion.schedulers.diffusers.KDPM2AncestralDiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DPMSolverMultistepScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DPMSolverSinglestepScheduler.Factory,
+            jdiffusion.schedulers.diffusers.DEISMultistepScheduler.Factory;
     provides jdiffusion.core.conformance.ConformanceSuite with
             jdiffusion.schedulers.conformance.DiffusersSchedulerSuite,
             jdiffusion.schedulers.kdiffusion.KDiffusionConformanceSuite;
