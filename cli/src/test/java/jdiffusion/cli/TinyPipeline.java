@@ -32,9 +32,10 @@ final class TinyPipeline {
     static synchronized Path folder() {
         if (folder == null) {
             try {
-                Path dir = Files.createTempDirectory("sd15-tiny-pipeline");
-                dir.toFile().deleteOnExit();
+                Path parent = Files.createTempDirectory("jdiffusion-test");
+                Path dir = parent.resolve("sd15-tiny-pipeline");
                 assemble(dir);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(parent)));
                 folder = dir;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -71,23 +72,23 @@ final class TinyPipeline {
     }
 
     /**
-     * The folder's networks on {@code backend}, assembled with the models module's component builders, with
-     * {@code vae} wrapping the VAE (to observe it) or null.
+     * The folder loaded by the built-in diffusers model loader on {@code backend}, with {@code vae} wrapping
+     * the VAE (to observe it) or null.
      */
     static jdiffusion.core.model.StableDiffusionModel model(jdiffusion.core.backend.Backend backend,
             java.util.function.UnaryOperator<jdiffusion.core.image.ImageCodec> vae) throws IOException {
-        Path dir = folder();
-        var unet = jdiffusion.models.loader.Components.unet(dir.resolve("unet/config.json"),
-                jdiffusion.models.loader.Components.weights(dir.resolve("unet"), null), backend,
-                jdiffusion.core.schedule.Parameterization.EPSILON);
-        jdiffusion.core.image.ImageCodec codec = jdiffusion.models.loader.Components.vae(dir.resolve("vae/config.json"),
-                jdiffusion.models.loader.Components.weights(dir.resolve("vae"), null), backend);
-        var textEncoder = jdiffusion.models.loader.Components.textEncoder(dir.resolve("text_encoder/config.json"),
-                jdiffusion.models.loader.Components.weights(dir.resolve("text_encoder"), null), backend);
-        return new jdiffusion.core.model.StableDiffusionModel("sd1",
-                java.util.List.of(jdiffusion.models.clip.ClipTokenizer.loadFolder(dir.resolve("tokenizer"))),
-                java.util.List.of(textEncoder), unet, vae == null ? codec : vae.apply(codec),
-                jdiffusion.models.loader.Components.readConfig(dir.resolve("scheduler/scheduler_config.json")));
+        var m = jdiffusion.core.plugin.Plugins.builtIn().registry(jdiffusion.core.model.ModelLoader.class).get("diffusers")
+                .load(folder(), backend, jdiffusion.core.Config.empty("loader options"));
+        return vae == null ? m : new jdiffusion.core.model.StableDiffusionModel(m.family(), m.tokenizers(), m.textEncoders(),
+                m.unet(), vae.apply(m.vae()), m.schedulerConfig());
+    }
+
+    private static void deleteTree(Path root) {
+        try (var files = Files.walk(root)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
     }
 
     static Path resource(String name) {
