@@ -122,6 +122,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"--quiet", "-q"}, description = "No progress bar.")
     boolean quiet;
 
+    @Mixin
+    AdapterOptions adapterOptions = new AdapterOptions();
+
     @Spec
     CommandSpec spec;
 
@@ -131,7 +134,8 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Plugins plugins = pluginOptions.discover(err);
         checkSampler(plugins);
-        GenerationRequest.Builder b = GenerationRequest.builder(prompt)
+        jdiffusion.adapters.lora.LoraPrompt.Parsed tagged = adapterOptions.parsePrompt(prompt);
+        GenerationRequest.Builder b = GenerationRequest.builder(tagged.prompt())
                 .negativePrompt(negativePrompt).steps(steps).guidanceScale(cfg).guidanceRescale(guidanceRescale)
                 .sampler(sampler).schedule(schedule).noiseSource(noise).clipSkip(clipSkip)
                 .batchSize(batch).batchCount(batchCount);
@@ -149,7 +153,22 @@ final class GenerateCommand implements Callable<Integer> {
         checkOutput();
 
         long t0 = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.builder().model(model).plugins(plugins).backend(backend).threads(threads).build()) {
+        try (StableDiffusion loadedModel = StableDiffusion.builder().model(model).plugins(plugins).backend(backend).threads(threads).build()) {
+            StableDiffusion sd = loadedModel;
+            if (adapterOptions.any(tagged.tags())) {
+                int factor = loadedModel.vaeScaleFactor();
+                int[] controlSize = initImage == null && width == null && height == null ? adapterOptions.controlImageSize(factor) : null;
+                if (controlSize != null) b.size(controlSize[0], controlSize[1]);
+                int w = width != null ? width : controlSize != null ? controlSize[0] : initImage != null ? -1 : loadedModel.defaultSize();
+                int h = height != null ? height : controlSize != null ? controlSize[1] : initImage != null ? -1 : loadedModel.defaultSize();
+                if (w < 0 || h < 0) {
+                    jdiffusion.core.pipeline.RgbImage init = ImageFiles.read(initImage, "initial image");
+                    w = w < 0 ? init.width() - init.width() % factor : w;
+                    h = h < 0 ? init.height() - init.height() % factor : h;
+                }
+                sd = adapterOptions.apply(loadedModel, tagged.tags(), tagged.prompt() + " " + (negativePrompt == null ? "" : negativePrompt),
+                        w, h, plugins, err);
+            }
             long loaded = System.nanoTime();
             ProgressBar bar = new ProgressBar(err, quiet);
             b.listener(bar::update);
