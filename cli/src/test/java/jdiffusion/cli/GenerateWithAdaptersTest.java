@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code jdiffusion generate} with adapters on the tiny pipeline: a LoRA by file and by A1111 prompt tag
- * give the same image (and differ from none), a ControlNet with the canny preprocessor changes the image,
- * and a file that is no adapter is refused naming it.
+ * give the same image (and differ from none), an embedding acts through its token, a ControlNet with the
+ * canny preprocessor changes the image, and a file that is no adapter is refused naming it.
  */
 class GenerateWithAdaptersTest {
 
@@ -94,6 +94,18 @@ class GenerateWithAdaptersTest {
         assertEquals(0, off.code(), off.err());
         int off0 = maxLevels(pixels(dir.resolve("plain.png")), pixels(dir.resolve("off.png")));
         assertTrue(off0 <= 2, "a ControlNet at scale 0 changes nothing beyond run-to-run rounding: " + off0 + " levels");
+    }
+
+    @Test
+    void anEmbeddingIsUsedByItsTokenInThePrompt(@TempDir Path dir) throws Exception {
+        Path emb = gunzip(Path.of("../adapters-lora/src/test/resources/refdata/textual-inversion-tiny/tiny-style.safetensors.gz"),
+                dir.resolve("tiny-style.safetensors"));
+        PluginsCommandTest.Run plain = generate(dir.resolve("plain.png"), "a photo in <tiny-style> style");
+        assertEquals(0, plain.code(), plain.err());
+        PluginsCommandTest.Run with = generate(dir.resolve("emb.png"), "a photo in <tiny-style> style", "--embedding", emb + ":<tiny-style>");
+        assertEquals(0, with.code(), with.err());
+        int changed = maxLevels(pixels(dir.resolve("plain.png")), pixels(dir.resolve("emb.png")));
+        assertTrue(changed > 10, "the embedding changes the image: " + changed + " levels");
     }
 
     @Test
