@@ -51,8 +51,6 @@ final class Refdata {
                 if (hit.isPresent()) return hit.get();
             }
         }
-        Path shared = Path.of(System.getProperty("jdiffusion.refdata", "/work/shared/refdata"), "models", name);
-        if (Files.isDirectory(shared)) return shared;
         throw new IOException("reference model folder " + name + " not found in the models module's test resources");
     }
 
