@@ -31,7 +31,8 @@ module jdiffusion.schedulers {
             jdiffusion.schedulers.diffusers.KDPM2AncestralDiscreteScheduler.Factory,
             jdiffusion.schedulers.diffusers.DPMSolverMultistepScheduler.Factory,
             jdiffusion.schedulers.diffusers.DPMSolverSinglestepScheduler.Factory,
-            jdiffusion.schedulers.diffusers.DEISMultistepScheduler.Factory;
+            jdiffusion.schedulers.diffusers.DEISMultistepScheduler.Factory,
+            jdiffusion.schedulers.diffusers.UniPCMultistepScheduler.Factory;
     provides jdiffusion.core.conformance.ConformanceSuite with
             jdiffusion.schedulers.conformance.DiffusersSchedulerSuite;
 }
