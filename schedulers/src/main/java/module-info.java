@@ -38,6 +38,7 @@ module jdiffusion.schedulers {
             jdiffusion.schedulers.diffusers.EDMEulerScheduler.Factory,
             jdiffusion.schedulers.diffusers.EDMDPMSolverMultistepScheduler.Factory,
             jdiffusion.schedulers.diffusers.FlowMatchEulerDiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.SASolverScheduler.Factory,
             jdiffusion.schedulers.diffusers.IPNDMScheduler.Factory;
     provides jdiffusion.core.conformance.ConformanceSuite with
             jdiffusion.schedulers.conformance.DiffusersSchedulerSuite;
