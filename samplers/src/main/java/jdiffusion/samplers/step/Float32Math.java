@@ -73,6 +73,20 @@ public final class Float32Math {
         return out;
     }
 
+    /**
+     * {@code torch.sigmoid} over a contiguous float32 tensor: 1 / (1 + exp(-x)), with SLEEF's exp in blocks
+     * of 16 elements and C's {@code expf} for the rest.
+     */
+    public static float[] sigmoidTensor(float[] x) {
+        float[] out = new float[x.length];
+        int vectorised = x.length / 16 * 16;
+        for (int i = 0; i < x.length; i++) {
+            float e = i < vectorised ? Sleef.exp(-x[i]) : (float) Math.exp(-x[i]);
+            out[i] = 1 / (1 + e);
+        }
+        return out;
+    }
+
     /** atan2 over contiguous float32 tensors: SLEEF for blocks of 16 elements, C's {@code atan2f} for the rest. */
     public static float[] atan2Tensor(float[] y, float[] x) {
         float[] out = new float[y.length];

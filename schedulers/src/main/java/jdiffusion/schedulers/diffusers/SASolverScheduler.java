@@ -49,7 +49,7 @@ public final class SASolverScheduler extends DiffusersScheduler {
         if (correctorOrder < 1 || correctorOrder > 4) throw o.invalid("corrector_order", correctorOrder, "1 to 4");
         if (o.has("tau_func")) throw o.invalid("tau_func", o.config().raw("tau_func"), "null (the default tau: 1 for 200 <= t <= 800, else 0)");
         kind = SolverSigmas.kind(o, false, true);
-        model = new SolverModel(o, kind == SolverSigmas.Kind.FLOW, "epsilon", "sample", "v_prediction", "flow_prediction");
+        model = new SolverModel(o, kind == SolverSigmas.Kind.FLOW, true, "epsilon", "sample", "v_prediction", "flow_prediction");
         dataPrediction = o.choice("algorithm_type", "data_prediction", "data_prediction", "noise_prediction").equals("data_prediction");
         if (!dataPrediction && model.prediction.equals("flow_prediction")) {
             throw o.invalid("prediction_type", model.prediction, "epsilon, sample or v_prediction with algorithm_type noise_prediction");
@@ -57,9 +57,6 @@ public final class SASolverScheduler extends DiffusersScheduler {
         lowerOrderFinal = o.flag("lower_order_final", true);
         flowShift = o.real("flow_shift", 1.0);
         lambdaMinClipped = o.real("lambda_min_clipped", Double.NEGATIVE_INFINITY);
-        if (o.has("variance_type")) {
-            throw o.invalid("variance_type", o.config().raw("variance_type"), "null: a learned variance needs a model that also predicts it");
-        }
         spacing = o.choice("timestep_spacing", "linspace", Spacing.NAMES);
         stepsOffset = o.integer("steps_offset", 0);
     }
