@@ -41,7 +41,6 @@ public final class SASolverScheduler extends DiffusersScheduler {
     SASolverScheduler(Config config) {
         super(NAME, config);
         Options o = options;
-        KarrasSigmas.kind(o);
         tables = TrainingTables.read(o, 0.0001, 0.02, "linear", false, false, "linear", "scaled_linear", "squaredcos_cap_v2");
         predictorOrder = o.integer("predictor_order", 2);
         correctorOrder = o.integer("corrector_order", 2);

@@ -48,7 +48,6 @@ public final class UniPCMultistepScheduler extends DiffusersScheduler {
     UniPCMultistepScheduler(Config config) {
         super(NAME, config);
         Options o = options;
-        KarrasSigmas.kind(o);
         tables = TrainingTables.read(o, 0.0001, 0.02, "linear", true, true, "linear", "scaled_linear", "squaredcos_cap_v2");
         solverOrder = o.integer("solver_order", 2);
         if (solverOrder < 1) throw o.invalid("solver_order", solverOrder, "at least 1");
