@@ -39,7 +39,6 @@ public final class DEISMultistepScheduler extends DiffusersScheduler {
     DEISMultistepScheduler(Config config) {
         super(NAME, config);
         Options o = options;
-        KarrasSigmas.kind(o);
         tables = TrainingTables.read(o, 0.0001, 0.02, "linear", false, false, "linear", "scaled_linear", "squaredcos_cap_v2");
         solverOrder = o.integer("solver_order", 2);
         if (solverOrder < 1 || solverOrder > 3) throw o.invalid("solver_order", solverOrder, "1, 2 or 3");

@@ -70,11 +70,6 @@ abstract class DiffusersScheduler implements Scheduler {
         }
     }
 
-    /** A float option of {@code step}/{@code set_timesteps} arguments, checked against a range. */
-    double argument(Config c, String key, double def) {
-        return c.getDouble(key, def);
-    }
-
     @Override
     public String toString() {
         return className + config.asMap();

@@ -17,8 +17,8 @@ final class IncompleteBeta {
         if (x > (a + 1) / (a + b + 2)) {
             return 1 - regularized(1 - x, b, a);
         }
-        double logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
-        return Math.exp(logFront) * continuedFraction(x, a, b) / a;
+        double front = Math.pow(x, a) * Math.exp(b * Math.log1p(-x)) / Math.exp(logBeta(a, b));
+        return front * continuedFraction(x, a, b) / a;
     }
 
     /** The quantile: the x with I_x(a, b) = q. */
@@ -93,8 +93,27 @@ final class IncompleteBeta {
         return h;
     }
 
+    /**
+     * log B(a, b) from the Lanczos sums with the exponentials combined first (as Boost's beta does), which
+     * avoids most of the cancellation of log Gamma(a) + log Gamma(b) - log Gamma(a + b).
+     */
     static double logBeta(double a, double b) {
-        return logGamma(a) + logGamma(b) - logGamma(a + b);
+        if (a < 0.5 || b < 0.5) return logGamma(a) + logGamma(b) - logGamma(a + b);
+        double g = 607.0 / 128.0;
+        double c = a + b;
+        double ta = a + g - 0.5;
+        double tb = b + g - 0.5;
+        double tc = c + g - 0.5;
+        double sums = Math.log(lanczosSum(a) * lanczosSum(b) / lanczosSum(c));
+        double powers = (a - 0.5) * Math.log(ta / tc) + (b - 0.5) * Math.log(tb / tc) - 0.5 * Math.log(tc);
+        double exps = -(ta + tb - tc);
+        return 0.5 * Math.log(2 * Math.PI) + sums + powers + exps;
+    }
+
+    private static double lanczosSum(double x) {
+        double sum = LANCZOS[0];
+        for (int i = LANCZOS.length - 1; i > 0; i--) sum += LANCZOS[i] / (x - 1 + i);
+        return sum;
     }
 
     private static final double[] LANCZOS = {

@@ -1,6 +1,5 @@
 package jdiffusion.schedulers.diffusers;
 
-import java.util.Arrays;
 import jdiffusion.core.schedule.NoiseSchedule;
 import jdiffusion.schedulers.training.BetaSchedules;
 import jdiffusion.schedulers.training.ZeroTerminalSnr;
@@ -63,16 +62,4 @@ final class TrainingTables {
         return (float) Math.sqrt((1 - a) / a);
     }
 
-    /** The sigma table as doubles (the float32 values), for numpy-style interpolation. */
-    double[] sigmasAsDoubles() {
-        float[] s = sigmas();
-        double[] d = new double[s.length];
-        for (int i = 0; i < s.length; i++) d[i] = s[i];
-        return d;
-    }
-
-    @Override
-    public String toString() {
-        return "TrainingTables" + Arrays.toString(Arrays.copyOf(alphasCumprod, 3));
-    }
 }
