@@ -21,11 +21,13 @@ public final class CpuBackend implements Backend {
             Capability.BFLOAT16_WEIGHTS, Capability.MULTI_THREADED, Capability.TILED_ATTENTION));
 
     private final int threads;
+    private final Parallel par;
 
     /** A backend using {@code threads} worker threads (0: one per available processor). */
     public CpuBackend(int threads) {
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0 (0 = all processors), got " + threads);
         this.threads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        this.par = new Parallel(this.threads);
     }
 
     /** The number of worker threads. */
@@ -77,7 +79,9 @@ public final class CpuBackend implements Backend {
         int rows = Math.toIntExact(x.numel() / Math.max(1, in));
         HostData.Floats xv = HostData.floats(x);
         float[] y = new float[Math.multiplyExact(rows, out)];
-        ScalarKernels.linear(xv.array(), xv.offset(), rows, in, HostData.dense(weight), HostData.denseOrNull(bias), out, y);
+        Gemm.multiply(par, 1, rows, out, in, Gemm.rows(xv.array(), xv.offset(), in, 0), false,
+                Gemm.weightRows(weight.dtype(), weight.segment(), in), true, null, 0, HostData.denseOrNull(bias),
+                y, 0, 0, out);
         int[] shape = x.shape();
         shape[shape.length - 1] = out;
         return Tensor.wrap(y, shape);
@@ -99,10 +103,12 @@ public final class CpuBackend implements Backend {
         HostData.Floats av = HostData.floats(a);
         HostData.Floats bv = HostData.floats(b);
         float[] c = new float[Math.toIntExact((long) batch * m * n)];
-        for (int g = 0; g < batch; g++) {
-            ScalarKernels.matmul(av.array(), av.offset() + g * m * k, bv.array(), bv.offset() + (shared ? 0 : g * k * n),
-                    transposeB, m, k, n, c, g * m * n);
-        }
+        long bStride = shared ? 0 : (long) k * n;
+        Gemm.Panels bp = transposeB
+                ? Gemm.rows(bv.array(), bv.offset(), k, bStride)
+                : Gemm.columns(bv.array(), bv.offset(), n, bStride);
+        Gemm.multiply(par, batch, m, n, k, Gemm.rows(av.array(), av.offset(), k, (long) m * k), false, bp, shared,
+                null, 0, null, c, 0, (long) m * n, n);
         int[] shape = a.shape();
         shape[shape.length - 1] = n;
         return Tensor.wrap(c, shape);
@@ -127,14 +133,9 @@ public final class CpuBackend implements Backend {
             throw shapes("conv2d: input " + shape(x) + " is smaller than the kernel " + shape(weight) + " with " + p);
         }
         HostData.Floats xv = HostData.floats(x);
-        float[] wt = HostData.dense(weight);
-        float[] bv = HostData.denseOrNull(bias);
         float[] y = new float[Math.toIntExact((long) nb * o * oh * ow)];
-        for (int n = 0; n < nb; n++) {
-            ScalarKernels.conv2d(xv.array(), xv.offset() + n * c * h * w, c, h, w, wt, bv, o, kh, kw,
-                    p.strideH(), p.strideW(), p.padH(), p.padW(), p.dilationH(), p.dilationW(), groups, oh, ow,
-                    y, n * o * oh * ow);
-        }
+        Conv2d.forward(par, xv.array(), xv.offset(), weight.dtype(), weight.segment(), HostData.denseOrNull(bias),
+                new Conv2d.Shape(nb, c, h, w, o, kh, kw, oh, ow, p), y);
         return Tensor.wrap(y, nb, o, oh, ow);
     }
 
@@ -202,13 +203,9 @@ public final class CpuBackend implements Backend {
         int d = q.dim(2) / heads, dv = v.dim(2) / heads;
         HostData.Floats qv = HostData.floats(q), kv = HostData.floats(k), vv = HostData.floats(v);
         float[] out = new float[Math.toIntExact((long) b * lq * heads * dv)];
-        for (int n = 0; n < b; n++) {
-            for (int h = 0; h < heads; h++) {
-                ScalarKernels.attentionHead(qv.array(), qv.offset() + n * lq * heads * d + h * d, heads * d,
-                        kv.array(), kv.offset() + n * lk * heads * d + h * d, heads * d,
-                        vv.array(), vv.offset() + n * lk * heads * dv + h * dv, heads * dv,
-                        lq, lk, d, dv, scale, causal, out, n * lq * heads * dv + h * dv, heads * dv);
-            }
+        if (lk > 0 && lq > 0 && dv > 0) {
+            Attention.forward(par, qv.array(), qv.offset(), kv.array(), kv.offset(), vv.array(), vv.offset(),
+                    new Attention.Shape(b, lq, lk, heads, d, dv, scale, causal), out);
         }
         return Tensor.wrap(out, b, lq, heads * dv);
     }
@@ -523,6 +520,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void close() {
+        par.close();
     }
 
     // ---- checks ----------------------------------------------------------------------------------
