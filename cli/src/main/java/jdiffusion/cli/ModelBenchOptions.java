@@ -73,6 +73,11 @@ final class ModelBenchOptions {
         out.printf(Locale.ROOT, "  %.1f GFLOP per run (conv %.1f, linear %.1f, attention %.1f): %.1f GFLOP/s%n",
                 r.flops() / 1e9, r.convFlops() / 1e9, r.linearFlops() / 1e9, r.attentionFlops() / 1e9, r.gflopsPerSecond());
         out.printf(Locale.ROOT, "  peak RSS %.2f GiB%n", r.peakRssBytes() / (1024.0 * 1024 * 1024));
+        if (r.opSeconds() != null && !r.opSeconds().isEmpty()) {
+            StringBuilder sb = new StringBuilder("  time by op (first, counted run):");
+            r.opSeconds().entrySet().stream().limit(8).forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.2fs", e.getKey(), e.getValue())));
+            out.println(sb);
+        }
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);

@@ -37,7 +37,7 @@ public final class ModelBenchmark {
     /** A benchmark's outcome. */
     public record Result(String benchmark, String config, int batch, int size, String dtype, String backend,
                          double[] seconds, long flops, long convFlops, long linearFlops, long attentionFlops,
-                         long peakRssBytes, double setupSeconds) {
+                         long peakRssBytes, double setupSeconds, Map<String, Double> opSeconds) {
 
         public double medianSeconds() {
             double[] s = seconds.clone();
@@ -74,6 +74,7 @@ public final class ModelBenchmark {
             m.put("gflops_per_second", gflopsPerSecond());
             m.put("peak_rss_bytes", peakRssBytes);
             m.put("setup_seconds", setupSeconds);
+            if (opSeconds != null) m.put("op_seconds_counting_pass", opSeconds);
             m.put("java", Runtime.version().toString());
             m.put("processors", Runtime.getRuntime().availableProcessors());
             return m;
@@ -123,7 +124,8 @@ public final class ModelBenchmark {
         Conditioning cond = new Conditioning(ehs, textEmbeds, timeIds, List.of(), null);
         float[] t = {500f};
         FlopCounter counter = new FlopCounter();
-        UNet2DConditionModel counted = build.apply(counter.wrap(backend));
+        OpProfile profile = new OpProfile();
+        UNet2DConditionModel counted = build.apply(counter.wrap(profile.wrap(backend)));
         double setup = (System.nanoTime() - t0) / 1e9;
         counted.predict(sample, t, cond);   // the counting pass doubles as the first warm-up
         for (int i = 1; i < warmup; i++) unet.predict(sample, t, cond);
@@ -134,7 +136,7 @@ public final class ModelBenchmark {
             secs[i] = (System.nanoTime() - s) / 1e9;
         }
         return new Result("unet", preset, batch, size, dtype.safetensorsName(), backend.name(), secs, counter.totalFlops(),
-                counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup);
+                counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup, profile.seconds());
     }
 
     /** One VAE decode of {@code batch} latents of {@code size x size} at SD's VAE config (tiled when asked). */
@@ -146,7 +148,8 @@ public final class ModelBenchmark {
         AutoencoderKL vae = build.apply(backend);
         Tensor latents = backend.fromHost(gaussian(new SplittableRandom(7), batch, config.latentChannels(), size, size));
         FlopCounter counter = new FlopCounter();
-        AutoencoderKL counted = build.apply(counter.wrap(backend));
+        OpProfile profile = new OpProfile();
+        AutoencoderKL counted = build.apply(counter.wrap(profile.wrap(backend)));
         double setup = (System.nanoTime() - t0) / 1e9;
         if (tiled) counted.decodeTiled(latents);
         else counted.decode(latents);
@@ -161,7 +164,8 @@ public final class ModelBenchmark {
             secs[i] = (System.nanoTime() - s) / 1e9;
         }
         return new Result(tiled ? "vae-decode-tiled" : "vae-decode", "sd-vae", batch, size, dtype.safetensorsName(), backend.name(),
-                secs, counter.totalFlops(), counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup);
+                secs, counter.totalFlops(), counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup,
+                profile.seconds());
     }
 
     private static Tensor gaussian(SplittableRandom rnd, int... shape) {
