@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 PluginsCommand.class,
                 ConformanceCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
