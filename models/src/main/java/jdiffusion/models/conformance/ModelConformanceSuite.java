@@ -251,8 +251,15 @@ public final class ModelConformanceSuite implements ConformanceSuite {
                         Components.readConfig(ReferenceFiles.resolve(sd, "config.json")), backend()));
                 cases.addAll(VaeReference.cases(vae, this::backend, io, sibling + "/"));
             } else if (isClipText(sd)) {
-                Memo<ClipTextModel> te = new Memo<>(() -> ckpt.get().textEncoder(
-                        Components.readConfig(ReferenceFiles.resolve(sd, "config.json")), backend()));
+                Memo<ClipTextModel> te = new Memo<>(() -> {
+                    var config = Components.readConfig(ReferenceFiles.resolve(sd, "config.json"));
+                    SingleFileCheckpoint c = ckpt.get();
+                    // SDXL files hold two encoders: the one whose width the reference config names
+                    String second = "conditioner.embedders.1.model.token_embedding.weight";
+                    boolean useSecond = c.weights().contains(second)
+                            && c.weights().tensor(second).dim(1) == config.getInt("hidden_size", -1);
+                    return useSecond ? c.textEncoder2(config, backend()) : c.textEncoder(config, backend());
+                });
                 for (ConformanceCase c : ClipTextReference.cases(te, this::backend, io)) {
                     cases.add(new ComparisonCase(sibling + "/" + c.id(), ((ComparisonCase) c).compute()));
                 }
