@@ -3,6 +3,7 @@ module jdiffusion.samplers {
     requires transitive jdiffusion.core;
 
     exports jdiffusion.samplers;
+    exports jdiffusion.samplers.step;
 
     provides jdiffusion.core.sampling.Sampler with jdiffusion.samplers.EulerSampler;
 }

@@ -60,8 +60,8 @@ public final class ConformanceReport {
         line.append(group.name()).append(' ').append(ok).append('/').append(total).append(" passed");
         int plain = counts.getOrDefault(CaseResult.Outcome.PASSED, 0);
         if (plain > 0) {
-            line.append(", ").append(bitExact).append(" bit-exact");
-            if (bitExact < plain) line.append(", max rel err ").append(String.format("%.3g", maxErr));
+            line.append(", ").append(bitExact).append(" bit-exact, max rel err ")
+                    .append(maxErr == 0 ? "0" : String.format(java.util.Locale.ROOT, "%.3g", maxErr));
         }
         appendCount(line, counts, CaseResult.Outcome.PASSED_NONFINITE, "non-finite as reference");
         appendCount(line, counts, CaseResult.Outcome.PASSED_ERROR, "rejected as reference");

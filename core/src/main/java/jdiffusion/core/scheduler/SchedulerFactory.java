@@ -11,8 +11,9 @@ import jdiffusion.core.Named;
 public interface SchedulerFactory extends Named {
 
     /**
-     * A configured scheduler from a {@code scheduler_config.json} map. Every option is honoured; an option
-     * value diffusers rejects is rejected with a {@link jdiffusion.core.ConfigException} naming it.
+     * A configured scheduler from a {@code scheduler_config.json} map. Every option is honoured; absent
+     * options take diffusers' defaults; an option value diffusers rejects is rejected with a
+     * {@link jdiffusion.core.ConfigException} naming it.
      */
     Scheduler create(Config config);
 }
