@@ -1,16 +1,17 @@
 /** Training noise schedules, sigma schedules and the diffusers-compatible scheduler classes. */
 module jdiffusion.schedulers {
     requires transitive jdiffusion.core;
-    requires jdiffusion.samplers;
+    requires transitive jdiffusion.samplers;
 
     exports jdiffusion.schedulers;
     exports jdiffusion.schedulers.training;
     exports jdiffusion.schedulers.diffusers;
     exports jdiffusion.schedulers.conformance;
+    exports jdiffusion.schedulers.modelsampling;
+    exports jdiffusion.schedulers.kdiffusion;
 
     uses jdiffusion.core.scheduler.SchedulerFactory;
 
-    provides jdiffusion.core.schedule.SigmaSchedule with jdiffusion.schedulers.KarrasSchedule;
     provides jdiffusion.core.schedule.BetaSchedule with
             jdiffusion.schedulers.training.LinearBetaSchedule,
             jdiffusion.schedulers.training.ScaledLinearBetaSchedule,
@@ -41,5 +42,23 @@ module jdiffusion.schedulers {
             jdiffusion.schedulers.diffusers.SASolverScheduler.Factory,
             jdiffusion.schedulers.diffusers.IPNDMScheduler.Factory;
     provides jdiffusion.core.conformance.ConformanceSuite with
-            jdiffusion.schedulers.conformance.DiffusersSchedulerSuite;
+            jdiffusion.schedulers.conformance.DiffusersSchedulerSuite,
+            jdiffusion.schedulers.kdiffusion.KDiffusionConformanceSuite;
+    provides jdiffusion.core.schedule.SigmaSchedule with
+            jdiffusion.schedulers.NormalSchedule,
+            jdiffusion.schedulers.KarrasSchedule,
+            jdiffusion.schedulers.ExponentialSchedule,
+            jdiffusion.schedulers.PolyexponentialSchedule,
+            jdiffusion.schedulers.BetaDistributionSchedule,
+            jdiffusion.schedulers.SgmUniformSchedule,
+            jdiffusion.schedulers.SimpleSchedule,
+            jdiffusion.schedulers.DdimUniformSchedule,
+            jdiffusion.schedulers.AlignYourStepsSchedule,
+            jdiffusion.schedulers.GitsSchedule,
+            jdiffusion.schedulers.KlOptimalSchedule,
+            jdiffusion.schedulers.LinearQuadraticSchedule,
+            jdiffusion.schedulers.LaplaceSchedule,
+            jdiffusion.schedulers.VpSchedule,
+            jdiffusion.schedulers.FlowShiftSchedule,
+            jdiffusion.schedulers.CustomSchedule;
 }

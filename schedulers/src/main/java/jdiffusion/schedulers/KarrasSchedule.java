@@ -1,38 +1,34 @@
 package jdiffusion.schedulers;
 
+import java.util.List;
 import jdiffusion.core.Config;
-import jdiffusion.core.sampling.Sigmas;
 import jdiffusion.core.schedule.ModelSampling;
-import jdiffusion.core.schedule.SigmaSchedule;
+import jdiffusion.samplers.TorchLinspace;
 
 /**
  * The noise levels of Karras et al. (2022), eq. 5: sigma_i = (sigma_max^(1/rho) + i/(n-1)
- * (sigma_min^(1/rho) - sigma_max^(1/rho)))^rho, followed by 0; rho = 7 by default.
+ * (sigma_min^(1/rho) - sigma_max^(1/rho)))^rho, followed by 0; rho = 7 by default (k-diffusion's
+ * {@code get_sigmas_karras}, float32 as torch). Options {@code rho}, {@code sigma_min}, {@code sigma_max}.
  */
-public final class KarrasSchedule implements SigmaSchedule {
+public final class KarrasSchedule extends KSchedule {
 
-    @Override
-    public String name() {
-        return "karras";
+    public KarrasSchedule() {
+        super("karras", List.of(), "Karras et al. (2022) eq. 5, rho = 7: dense near sigma_min", "rho", "sigma_min", "sigma_max");
     }
 
     @Override
-    public String description() {
-        return "Karras et al. (2022) eq. 5, rho = 7: dense near sigma_min";
+    float[] compute(ModelSampling ms, int n, Config o) {
+        return of(n, sigmaMin(ms, o, name()), sigmaMax(ms, o, name()), o.getDouble("rho", 7.0));
     }
 
-    @Override
-    public Sigmas sigmas(ModelSampling ms, int steps, Config options) {
-        double rho = options.getDouble("rho", 7.0);
-        double sigmaMin = options.getDouble("sigma_min", ms.sigmaMin());
-        double sigmaMax = options.getDouble("sigma_max", ms.sigmaMax());
-        double minInvRho = Math.pow(sigmaMin, 1 / rho);
-        double maxInvRho = Math.pow(sigmaMax, 1 / rho);
-        double[] s = new double[steps + 1];
-        for (int i = 0; i < steps; i++) {
-            double ramp = steps == 1 ? 0 : (double) i / (steps - 1);
-            s[i] = Math.pow(maxInvRho + ramp * (minInvRho - maxInvRho), rho);
-        }
-        return Sigmas.ofDoubles(s);
+    /** The schedule for explicit bounds. */
+    public static float[] of(int n, double sigmaMin, double sigmaMax, double rho) {
+        float[] ramp = TorchLinspace.of(0f, 1f, n);
+        double minInv = Math.pow(sigmaMin, 1 / rho);
+        double maxInv = Math.pow(sigmaMax, 1 / rho);
+        float span = (float) (minInv - maxInv);
+        float[] s = new float[n + 1];
+        for (int i = 0; i < n; i++) s[i] = Pow.pow((float) maxInv + ramp[i] * span, rho);
+        return s;
     }
 }

@@ -21,6 +21,15 @@ public interface Sampler extends Named {
         return false;
     }
 
+    /**
+     * Whether the sampler chooses its own steps within the range the sigmas span (DPM-Solver-fast,
+     * DPM-Solver adaptive, restart sampling) instead of stepping through them one by one; its listener is then
+     * called once per step it takes, which need not be {@code sigmas.steps()}.
+     */
+    default boolean choosesOwnSteps() {
+        return false;
+    }
+
     /** Whether it needs {@link Denoiser#denoiseGuided} (the CFG++ family). */
     default boolean needsUnconditional() {
         return false;

@@ -13,10 +13,13 @@ public interface ModelSampling {
 
     float sigmaMax();
 
-    /** The model's timestep for a sigma (fractional where sigma falls between table entries). */
+    /**
+     * The model's timestep for a sigma: what the network is conditioned on. Discrete models answer as ComfyUI
+     * does (the index of the nearest table entry in log sigma); continuous ones may return fractions.
+     */
     double timestep(double sigma);
 
-    /** The sigma for a (possibly fractional) timestep. */
+    /** The sigma for a (possibly fractional) timestep, interpolating the table in log sigma where discrete. */
     double sigma(double timestep);
 
     /**
@@ -27,4 +30,31 @@ public interface ModelSampling {
 
     /** The training table of sigmas, ascending by timestep, or an empty array for continuous models. */
     float[] sigmaTable();
+
+    /**
+     * Whether sigma is a rectified-flow time in [0, 1] (x = (1 - sigma) x0 + sigma eps, ComfyUI's {@code CONST})
+     * rather than a variance-exploding noise level (x = x0 + sigma eps).
+     */
+    default boolean isFlow() {
+        return parameterization() == Parameterization.FLOW;
+    }
+
+    /**
+     * A clean latent noised to {@code sigma}, as ComfyUI's {@code noise_scaling} (float32, in its order of
+     * operations): {@code noise * sigma + latent}, or {@code sigma * noise + (1 - sigma) * latent} for flow models.
+     * Neither array is modified.
+     */
+    default float[] noiseScaling(float sigma, float[] noise, float[] latent) {
+        if (noise.length != latent.length) {
+            throw new IllegalArgumentException("noise has " + noise.length + " values, latent " + latent.length);
+        }
+        float[] out = new float[noise.length];
+        if (isFlow()) {
+            float keep = 1.0f - sigma;
+            for (int i = 0; i < out.length; i++) out[i] = sigma * noise[i] + keep * latent[i];
+        } else {
+            for (int i = 0; i < out.length; i++) out[i] = noise[i] * sigma + latent[i];
+        }
+        return out;
+    }
 }

@@ -1,0 +1,72 @@
+package jdiffusion.samplers;
+
+/**
+ * Scalar float32 arithmetic as torch computes it on 0-d float32 tensors (the sigmas, step sizes and
+ * coefficients of the k-diffusion samplers): every operation rounds to float32. Transcendental functions
+ * are evaluated in double and rounded once, which agrees with glibc's and SLEEF's float versions in all but
+ * rare last-bit cases.
+ */
+final class F32 {
+
+    private F32() {
+    }
+
+    static float exp(float x) {
+        return (float) Math.exp(x);
+    }
+
+    static float log(float x) {
+        return (float) Math.log(x);
+    }
+
+    static float expm1(float x) {
+        return (float) Math.expm1(x);
+    }
+
+    static float sqrt(float x) {
+        return (float) Math.sqrt(x);
+    }
+
+    /** {@code x ** e} for a Python float exponent: torch's special cases (2, 3, 0.5, -1, ...) then powf. */
+    static float pow(float x, double e) {
+        if (e == 2) return x * x;
+        if (e == 3) return x * x * x;
+        if (e == 0.5) return sqrt(x);
+        if (e == -1) return 1.0f / x;
+        if (e == -0.5) return 1.0f / sqrt(x);
+        if (e == -2) return 1.0f / (x * x);
+        return (float) Math.pow(x, (float) e);
+    }
+
+    /** torch's sigmoid: 1 / (1 + exp(-x)). */
+    static float sigmoid(float x) {
+        return 1.0f / (1.0f + exp(-x));
+    }
+
+    /** torch's logit without eps: log(x / (1 - x)). */
+    static float logit(float x) {
+        return log(x / (1.0f - x));
+    }
+
+    /**
+     * torch.lerp with a scalar weight, in ATen's two-sided form (exact at both ends), with the multiply-add
+     * fused as the compiled CPU kernel does.
+     */
+    static float lerp(float self, float end, float weight) {
+        float diff = end - self;
+        return Math.abs(weight) < 0.5f ? Math.fma(weight, diff, self) : Math.fma(-diff, 1.0f - weight, end);
+    }
+
+    /** torch.nan_to_num(x, nan=0.0): NaN to 0, infinities to the largest finite floats. */
+    static float nanToNum(float x) {
+        if (Float.isNaN(x)) return 0f;
+        if (x == Float.POSITIVE_INFINITY) return Float.MAX_VALUE;
+        if (x == Float.NEGATIVE_INFINITY) return -Float.MAX_VALUE;
+        return x;
+    }
+
+    /** Python's {@code min(a, b)} on two values: {@code a} unless {@code b < a}. */
+    static float pyMin(float a, float b) {
+        return b < a ? b : a;
+    }
+}

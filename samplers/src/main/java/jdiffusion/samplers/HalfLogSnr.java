@@ -1,0 +1,33 @@
+package jdiffusion.samplers;
+
+import jdiffusion.core.schedule.ModelSampling;
+
+/**
+ * The half log signal-to-noise ratio lambda = log(alpha / sigma) the exponential-integrator samplers step in
+ * (Lu et al. 2022), for variance-exploding sigmas (lambda = -log sigma) and for flow times
+ * (lambda = log((1 - t) / t)), as ComfyUI's {@code sigma_to_half_log_snr} and its inverse.
+ */
+final class HalfLogSnr {
+
+    private HalfLogSnr() {
+    }
+
+    static float lambda(float sigma, boolean flow) {
+        return flow ? -F32.logit(sigma) : -F32.log(sigma);
+    }
+
+    static float sigma(float lambda, boolean flow) {
+        return flow ? F32.sigmoid(-lambda) : F32.exp(-lambda);
+    }
+
+    /**
+     * ComfyUI's {@code offset_first_sigma_for_snr}: on flow models a first sigma of 1 (infinite noise, lambda
+     * = -inf) is replaced by {@code percentToSigma(1e-4)}. Returns the array itself when unchanged.
+     */
+    static float[] offsetFirstSigma(float[] sigmas, ModelSampling ms) {
+        if (sigmas.length <= 1 || ms == null || !ms.isFlow() || !(sigmas[0] >= 1f)) return sigmas;
+        float[] s = sigmas.clone();
+        s[0] = (float) ms.percentToSigma(1e-4);
+        return s;
+    }
+}
