@@ -33,8 +33,8 @@ public final class ErSdeSampler extends KSampler {
         int maxStage = r.intOption("max_stage", 3);
         boolean flow = r.isFlow();
         sigmas = HalfLogSnr.offsetFirstSigma(sigmas, flow ? r.modelSampling() : null);
-        float[] erLambdas = new float[sigmas.length];
-        for (int i = 0; i < sigmas.length; i++) erLambdas[i] = F32.exp(-HalfLogSnr.lambda(sigmas[i], flow));
+        float[] erLambdas = HalfLogSnr.lambdas(sigmas, flow);
+        for (int i = 0; i < sigmas.length; i++) erLambdas[i] = F32.exp(-erLambdas[i]);
         float[] oldDenoised = null;
         float[] oldDenoisedD = null;
         for (int i = 0; i < sigmas.length - 1; i++) {
@@ -58,11 +58,12 @@ public final class ErSdeSampler extends KSampler {
                     float dt = lt - ls;
                     float stepSize = -dt / POINTS;
                     float[] pos = new float[POINTS];
+                    for (int p = 0; p < POINTS; p++) pos[p] = lt + p * stepSize;
+                    float[] powed = TorchMath.pow(pos, 0.3);
                     float[] scaled = new float[POINTS];
                     float[] inv = new float[POINTS];
                     for (int p = 0; p < POINTS; p++) {
-                        pos[p] = lt + p * stepSize;
-                        scaled[p] = noiseScaler(pos[p]);
+                        scaled[p] = pos[p] * (F32.exp(powed[p]) + 10.0f);
                         inv[p] = 1 / scaled[p];
                     }
                     float s = TorchSum.of(inv) * stepSize;

@@ -2,9 +2,9 @@ package jdiffusion.samplers;
 
 /**
  * Scalar float32 arithmetic as torch computes it on 0-d float32 tensors (the sigmas, step sizes and
- * coefficients of the k-diffusion samplers): every operation rounds to float32. Transcendental functions
- * are evaluated in double and rounded once, which agrees with glibc's and SLEEF's float versions in all but
- * rare last-bit cases.
+ * coefficients of the k-diffusion samplers): every operation rounds to float32; exp, log and expm1 round as
+ * torch's SLEEF kernels do ({@link TorchMath}), while sigmoid, logit and pow, which torch evaluates on 0-d
+ * tensors with the C library, are correctly rounded.
  */
 final class F32 {
 
@@ -12,15 +12,15 @@ final class F32 {
     }
 
     static float exp(float x) {
-        return (float) Math.exp(x);
+        return TorchMath.exp(x);
     }
 
     static float log(float x) {
-        return (float) Math.log(x);
+        return TorchMath.log(x);
     }
 
     static float expm1(float x) {
-        return (float) Math.expm1(x);
+        return TorchMath.expm1(x);
     }
 
     static float sqrt(float x) {
@@ -38,14 +38,14 @@ final class F32 {
         return (float) Math.pow(x, (float) e);
     }
 
-    /** torch's sigmoid: 1 / (1 + exp(-x)). */
+    /** torch's sigmoid of a 0-d tensor: 1 / (1 + exp(-x)) with the C library's expf. */
     static float sigmoid(float x) {
-        return 1.0f / (1.0f + exp(-x));
+        return 1.0f / (1.0f + (float) Math.exp(-x));
     }
 
-    /** torch's logit without eps: log(x / (1 - x)). */
+    /** torch's logit of a 0-d tensor without eps: log(x / (1 - x)) with the C library's logf. */
     static float logit(float x) {
-        return log(x / (1.0f - x));
+        return (float) Math.log(x / (1.0f - x));
     }
 
     /**

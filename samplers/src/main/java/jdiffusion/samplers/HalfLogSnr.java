@@ -16,6 +16,19 @@ final class HalfLogSnr {
         return flow ? -F32.logit(sigma) : -F32.log(sigma);
     }
 
+    /** lambda for a whole vector of sigmas, as torch computes it on a tensor. */
+    static float[] lambdas(float[] sigmas, boolean flow) {
+        float[] out;
+        if (flow) {
+            out = TorchMath.logit(sigmas);
+        } else {
+            out = new float[sigmas.length];
+            for (int i = 0; i < out.length; i++) out[i] = F32.log(sigmas[i]);
+        }
+        for (int i = 0; i < out.length; i++) out[i] = -out[i];
+        return out;
+    }
+
     static float sigma(float lambda, boolean flow) {
         return flow ? F32.sigmoid(-lambda) : F32.exp(-lambda);
     }

@@ -48,8 +48,7 @@ public class SaSolverSampler extends KSampler {
         double startSigma = ms.percentToSigma(r.option("sde_start_percent", 0.2));
         double endSigma = ms.percentToSigma(r.option("sde_end_percent", 0.8));
         sigmas = HalfLogSnr.offsetFirstSigma(sigmas, flow ? ms : null);
-        float[] lambdas = new float[sigmas.length];
-        for (int i = 0; i < sigmas.length; i++) lambdas[i] = HalfLogSnr.lambda(sigmas[i], flow);
+        float[] lambdas = HalfLogSnr.lambdas(sigmas, flow);
 
         int maxUsedOrder = Math.max(predictorOrder, correctorOrder);
         float[] xPred = x;

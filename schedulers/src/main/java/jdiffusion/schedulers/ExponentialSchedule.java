@@ -4,6 +4,7 @@ import java.util.List;
 import jdiffusion.core.Config;
 import jdiffusion.core.schedule.ModelSampling;
 import jdiffusion.samplers.TorchLinspace;
+import jdiffusion.samplers.TorchMath;
 
 /**
  * Sigmas evenly spaced in log sigma from sigma_max to sigma_min, then 0 (k-diffusion's
@@ -21,7 +22,7 @@ public final class ExponentialSchedule extends KSchedule {
         double max = sigmaMax(ms, o, name());
         float[] l = TorchLinspace.of((float) Math.log(max), (float) Math.log(min), n);
         float[] s = new float[n + 1];
-        for (int i = 0; i < n; i++) s[i] = (float) Math.exp(l[i]);
+        for (int i = 0; i < n; i++) s[i] = TorchMath.exp(l[i]);
         return s;
     }
 }

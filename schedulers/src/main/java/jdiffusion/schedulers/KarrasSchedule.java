@@ -4,6 +4,7 @@ import java.util.List;
 import jdiffusion.core.Config;
 import jdiffusion.core.schedule.ModelSampling;
 import jdiffusion.samplers.TorchLinspace;
+import jdiffusion.samplers.TorchMath;
 
 /**
  * The noise levels of Karras et al. (2022), eq. 5: sigma_i = (sigma_max^(1/rho) + i/(n-1)
@@ -27,8 +28,8 @@ public final class KarrasSchedule extends KSchedule {
         double minInv = Math.pow(sigmaMin, 1 / rho);
         double maxInv = Math.pow(sigmaMax, 1 / rho);
         float span = (float) (minInv - maxInv);
-        float[] s = new float[n + 1];
-        for (int i = 0; i < n; i++) s[i] = Pow.pow((float) maxInv + ramp[i] * span, rho);
-        return s;
+        float[] base = new float[n];
+        for (int i = 0; i < n; i++) base[i] = (float) maxInv + ramp[i] * span;
+        return appendZero(TorchMath.pow(base, rho));
     }
 }

@@ -3,6 +3,7 @@ package jdiffusion.schedulers;
 import java.util.List;
 import jdiffusion.core.Config;
 import jdiffusion.core.schedule.ModelSampling;
+import jdiffusion.samplers.TorchMath;
 
 /**
  * The KL-optimal schedule of Sabour et al. (2024, "Align Your Steps", eq. for the KL-optimal discretization):
@@ -26,7 +27,7 @@ public final class KlOptimalSchedule extends KSchedule {
         float[] s = new float[n + 1];
         for (int i = 0; i < n; i++) {
             float w = (float) i / (float) (n - 1);
-            s[i] = (float) Math.tan(w * aMin + (1 - w) * aMax);
+            s[i] = TorchMath.tan(w * aMin + (1 - w) * aMax);
         }
         return s;
     }

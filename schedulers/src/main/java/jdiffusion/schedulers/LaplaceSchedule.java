@@ -4,6 +4,7 @@ import java.util.List;
 import jdiffusion.core.Config;
 import jdiffusion.core.schedule.ModelSampling;
 import jdiffusion.samplers.TorchLinspace;
+import jdiffusion.samplers.TorchMath;
 
 /**
  * The Laplace schedule of Tiankai et al. (2024): log sigma follows the quantiles of a Laplace distribution,
@@ -27,8 +28,8 @@ public final class LaplaceSchedule extends KSchedule {
         float[] s = new float[n];
         for (int i = 0; i < n; i++) {
             float c = 0.5f - x[i];
-            float lmb = mu - beta * Math.signum(c) * (float) Math.log(1 - 2 * Math.abs(c) + 1e-5f);
-            s[i] = Math.min(Math.max((float) Math.exp(lmb), min), max);
+            float lmb = mu - beta * Math.signum(c) * TorchMath.log(1 - 2 * Math.abs(c) + 1e-5f);
+            s[i] = Math.min(Math.max(TorchMath.exp(lmb), min), max);
         }
         return s;
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import jdiffusion.core.Config;
 import jdiffusion.core.schedule.ModelSampling;
 import jdiffusion.samplers.TorchLinspace;
+import jdiffusion.samplers.TorchMath;
 
 /**
  * Sigmas polynomial in log sigma: log sigma_i = log sigma_min + (1 - i/(n-1))^rho (log sigma_max - log sigma_min),
@@ -24,8 +25,9 @@ public final class PolyexponentialSchedule extends KSchedule {
         float[] ramp = TorchLinspace.of(1f, 0f, n);
         float span = (float) (Math.log(max) - Math.log(min));
         float logMin = (float) Math.log(min);
+        float[] powed = TorchMath.pow(ramp, rho);
         float[] s = new float[n + 1];
-        for (int i = 0; i < n; i++) s[i] = (float) Math.exp(Pow.pow(ramp[i], rho) * span + logMin);
+        for (int i = 0; i < n; i++) s[i] = TorchMath.exp(powed[i] * span + logMin);
         return s;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import jdiffusion.core.Config;
 import jdiffusion.core.schedule.ModelSampling;
 import jdiffusion.samplers.TorchLinspace;
+import jdiffusion.samplers.TorchMath;
 
 /**
  * The continuous variance-preserving schedule of Song et al. (2021, score SDE): sigma(t) =
@@ -25,7 +26,7 @@ public final class VpSchedule extends KSchedule {
         float[] s = new float[n + 1];
         for (int i = 0; i < n; i++) {
             float e = betaD * (t[i] * t[i]) / 2 + betaMin * t[i];
-            s[i] = (float) Math.sqrt((float) Math.expm1(e));
+            s[i] = (float) Math.sqrt(TorchMath.expm1(e));
         }
         return s;
     }

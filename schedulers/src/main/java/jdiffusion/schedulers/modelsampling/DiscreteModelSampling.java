@@ -4,6 +4,7 @@ import java.util.Objects;
 import jdiffusion.core.schedule.ModelSampling;
 import jdiffusion.core.schedule.Parameterization;
 import jdiffusion.samplers.TorchLinspace;
+import jdiffusion.samplers.TorchMath;
 
 /**
  * A model trained on 1000 (or N) discrete timesteps with sigma_t = sqrt((1 - alpha-bar_t) / alpha-bar_t), as
@@ -48,7 +49,7 @@ public final class DiscreteModelSampling implements ModelSampling {
             prod *= alpha;
             float ac = (float) prod;
             sigmas[i] = (float) Math.sqrt((1.0f - ac) / ac);
-            logs[i] = (float) Math.log(sigmas[i]);
+            logs[i] = TorchMath.log(sigmas[i]);
         }
         return new DiscreteModelSampling(p, sigmas, logs);
     }
@@ -141,7 +142,7 @@ public final class DiscreteModelSampling implements ModelSampling {
     /** The index of the table entry nearest in log sigma (the first on ties), as a double. */
     @Override
     public double timestep(double sigma) {
-        float logSigma = (float) Math.log((float) sigma);
+        float logSigma = TorchMath.log((float) sigma);
         int best = 0;
         float bestDist = Float.POSITIVE_INFINITY;
         for (int i = 0; i < logSigmas.length; i++) {
@@ -163,7 +164,7 @@ public final class DiscreteModelSampling implements ModelSampling {
         int hi = (int) Math.ceil(t);
         float w = t - (float) Math.floor(t);
         float logSigma = (1 - w) * logSigmas[lo] + w * logSigmas[hi];
-        return (float) Math.exp(logSigma);
+        return TorchMath.exp(logSigma);
     }
 
     /** ComfyUI's percent_to_sigma: 0 is the noisy end (a huge sigma), 1 the clean end (0). */
