@@ -2,6 +2,7 @@ package jdiffusion.samplers.noise;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import jdiffusion.core.sampling.NoiseSource;
 import jdiffusion.core.sampling.Sigmas;
 
@@ -96,10 +97,10 @@ public final class BrownianTreeNoise implements NoiseSource {
     private void ensureSize(int n) {
         if (size == -1) {
             size = n;
-            double[] z = GaussianNoise.gaussians(mix(seed, 0, 0), n);
+            SplittableRandom random = new SplittableRandom(mix(seed, 0, 0));
             double sd = Math.sqrt(t1 - t0);
             wEnd = new double[n];
-            for (int i = 0; i < n; i++) wEnd[i] = sd * z[i];
+            for (int i = 0; i < n; i++) wEnd[i] = sd * random.nextGaussian();
         } else if (size != n) {
             throw new IllegalArgumentException("this Brownian tree holds " + size + " values per draw, asked for " + n);
         }
@@ -125,10 +126,10 @@ public final class BrownianTreeNoise implements NoiseSource {
             long key = ((long) level << 44) ^ index;
             double[] wm = nodes.get(key);
             if (wm == null) {
-                double[] z = GaussianNoise.gaussians(mix(seed, level, index), size);
+                SplittableRandom random = new SplittableRandom(mix(seed, level, index));
                 double sd = Math.sqrt((b - a) / 4);
                 wm = new double[size];
-                for (int i = 0; i < size; i++) wm[i] = (wa[i] + wb[i]) / 2 + sd * z[i];
+                for (int i = 0; i < size; i++) wm[i] = (wa[i] + wb[i]) / 2 + sd * random.nextGaussian();
                 nodes.put(key, wm);
             }
             if (t < m) {
@@ -149,9 +150,9 @@ public final class BrownianTreeNoise implements NoiseSource {
         } else {
             double f = (t - a) / (b - a);
             double sd = Math.sqrt((t - a) * (b - t) / (b - a));
-            double[] z = GaussianNoise.gaussians(mix(seed, DEPTH + 1, Double.doubleToLongBits(t)), size);
+            SplittableRandom random = new SplittableRandom(mix(seed, DEPTH + 1, Double.doubleToLongBits(t)));
             out = new double[size];
-            for (int i = 0; i < size; i++) out[i] = wa[i] + f * (wb[i] - wa[i]) + sd * z[i];
+            for (int i = 0; i < size; i++) out[i] = wa[i] + f * (wb[i] - wa[i]) + sd * random.nextGaussian();
         }
         cache.put(t, out);
         return out;

@@ -22,12 +22,4 @@ public final class GaussianNoise implements NoiseSource {
         for (int i = 0; i < n; i++) out[i] = (float) random.nextGaussian();
         return out;
     }
-
-    /** {@code n} standard-normal values from a fresh generator seeded {@code seed}. */
-    static double[] gaussians(long seed, int n) {
-        SplittableRandom random = new SplittableRandom(seed);
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) out[i] = random.nextGaussian();
-        return out;
-    }
 }
