@@ -32,7 +32,7 @@ record Churn(double sChurn, float sTmin, float sTmax, float sNoise, double gamma
     }
 
     /** x + eps * s_noise * sqrt(sigma_hat^2 - sigma^2). */
-    float[] addNoise(SamplerRun r, float[] x, float sigma, float sigmaHat, float[] eps) {
+    float[] addNoise(float[] x, float sigma, float sigmaHat, float[] eps) {
         float scale = F32.sqrt(sigmaHat * sigmaHat - sigma * sigma);
         float[] out = new float[x.length];
         for (int j = 0; j < out.length; j++) out[j] = x[j] + (eps[j] * sNoise) * scale;

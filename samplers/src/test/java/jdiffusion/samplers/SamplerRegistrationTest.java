@@ -73,6 +73,13 @@ class SamplerRegistrationTest {
     }
 
     @Test
+    void theDpmSolverPlusPlusSdeSamplersAskForBrownianNoise() {
+        TreeSet<String> brownian = new TreeSet<>();
+        for (Sampler s : BuiltInSamplers.all()) if (s.prefersBrownianNoise()) brownian.add(s.name());
+        assertEquals(new TreeSet<>(List.of("dpmpp_sde", "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "dpmpp_3m_sde")), brownian);
+    }
+
+    @Test
     void anUnknownOptionIsRejectedWithTheKnownOnes() {
         Sampler euler = registry().get("euler_a");
         GaussianData data = GaussianData.spread(8, 0.5);

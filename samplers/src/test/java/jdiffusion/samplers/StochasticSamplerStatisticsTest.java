@@ -29,8 +29,6 @@ class StochasticSamplerStatisticsTest {
     /** First-order samplers (Euler ancestral, DDPM) have a variance bias of order h: they get DDPM's 1000 steps. */
     private static final Set<String> FIRST_ORDER = Set.of("euler_a", "euler_a_rf", "ddpm", "euler_a_cfg_pp");
 
-    /** SDE samplers meant for a Brownian tree. */
-    private static final Set<String> BROWNIAN = Set.of("dpmpp_sde", "dpmpp_2m_sde", "dpmpp_2m_sde_heun", "dpmpp_3m_sde");
     private static final Set<String> FLOW = Set.of("euler_a_rf", "dpm_2_a_rf", "dpmpp_2s_a_rf");
     /** Reproduces a ComfyUI quirk that narrows its samples (see BuiltInSamplersContractTest). */
     private static final Set<String> EXCLUDED = Set.of("dpmpp_2s_a_cfg_pp");
@@ -63,7 +61,7 @@ class StochasticSamplerStatisticsTest {
         double[] sq = new double[3];
         for (int seed = 0; seed < SEEDS; seed++) {
             float[] x = data.marginal(new GaussianNoise(1000 + seed).next(n), sigmas.first());
-            NoiseSource noise = BROWNIAN.contains(sampler.name())
+            NoiseSource noise = sampler.prefersBrownianNoise()
                     ? BrownianTreeNoise.forSigmas(2000 + seed, sigmas)
                     : new GaussianNoise(2000 + seed);
             float[] out = sampler.sample(data, x, sigmas, SamplingContext.of(noise));

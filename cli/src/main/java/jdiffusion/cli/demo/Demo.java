@@ -124,7 +124,7 @@ public final class Demo {
                 return modelSampling;
             }
         };
-        NoiseSource noise = samplerName.contains("sde") ? BrownianTreeNoise.forSigmas(s + 1, sigmas) : new GaussianNoise(s + 1);
+        NoiseSource noise = sampler.prefersBrownianNoise() ? BrownianTreeNoise.forSigmas(s + 1, sigmas) : new GaussianNoise(s + 1);
         float[] out = sampler.sample(counting, xT(s, sigmas), sigmas, SamplingContext.of(noise));
         return new Result(out, evaluations.get());
     }
