@@ -1,6 +1,7 @@
 package jdiffusion.samplers;
 
 import java.util.List;
+import jdiffusion.samplers.step.Dpm2Step;
 
 /**
  * A sampler inspired by DPM-Solver-2 (Lu et al. 2022) and Algorithm 2 of Karras et al. (2022): an Euler
@@ -34,7 +35,7 @@ public final class Dpm2Sampler extends KSampler {
 
     /** The DPM-Solver-2 step from sigma to sigmaNext given the slope d at sigma. */
     static float[] midpointStep(SamplerRun r, float[] x, float[] d, float sigma, float sigmaNext) {
-        float sigmaMid = F32.exp(F32.lerp(F32.log(sigma), F32.log(sigmaNext), 0.5f));
+        float sigmaMid = Dpm2Step.midpoint(sigma, sigmaNext);
         float dt1 = sigmaMid - sigma;
         float dt2 = sigmaNext - sigma;
         float[] x2 = Steps.euler(x, d, dt1);

@@ -118,7 +118,7 @@ final class DpmSolver {
             float tNextUsed;
             float su;
             if (eta != 0) {
-                AncestralStep a = AncestralStep.of(sigma(t), sigma(tNext), eta);
+                AncestralSplit a = AncestralSplit.of(sigma(t), sigma(tNext), eta);
                 tNextUsed = Math.min(tEnd, t(a.down()));
                 float sn = sigma(tNext);
                 float snu = sigma(tNextUsed);
@@ -167,7 +167,7 @@ final class DpmSolver {
             float tUsed;
             float su;
             if (eta != 0) {
-                AncestralStep a = AncestralStep.of(sigma(s), sigma(t), eta);
+                AncestralSplit a = AncestralSplit.of(sigma(s), sigma(t), eta);
                 tUsed = Math.min(tEnd, t(a.down()));
                 float st = sigma(t);
                 float stu = sigma(tUsed);

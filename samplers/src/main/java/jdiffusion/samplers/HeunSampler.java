@@ -1,6 +1,7 @@
 package jdiffusion.samplers;
 
 import java.util.List;
+import jdiffusion.samplers.step.HeunStep;
 
 /**
  * Implements Algorithm 2 (Heun steps) from Karras et al. (2022): an Euler predictor and the trapezoidal
@@ -28,9 +29,7 @@ public final class HeunSampler extends KSampler {
             } else {
                 float[] x2 = Steps.euler(x, d, dt);
                 float[] d2 = V.toD(x2, sigmas[i + 1], r.denoise(x2, sigmas[i + 1]));
-                float[] o = new float[x.length];
-                for (int j = 0; j < o.length; j++) o[j] = x[j] + ((d[j] + d2[j]) / 2f) * dt;
-                x = o;
+                x = Steps.euler(x, HeunStep.averageDerivative(d, d2), dt);
             }
         }
         return x;

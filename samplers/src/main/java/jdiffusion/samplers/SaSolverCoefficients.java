@@ -1,10 +1,12 @@
 package jdiffusion.samplers;
 
+import jdiffusion.samplers.step.SmallLinearSolve;
+
 /**
  * The b coefficients of SA-Solver (Xue et al. 2023, eqs. 15 and 18) for data prediction in half-logSNR:
  * integrals of e^{(1 + tau^2) lambda} times Lagrange basis polynomials through the past lambdas (by repeated
  * integration by parts, then a Vandermonde solve), or the simplified order-2 forms of the paper's Appendix D.
- * Float32 throughout, in ComfyUI's order of operations; the small solve is LU with partial pivoting.
+ * Float32 in ComfyUI's order of operations; the small solve is the shared OpenBLAS-order LU solve.
  */
 final class SaSolverCoefficients {
 
@@ -24,53 +26,32 @@ final class SaSolverCoefficients {
         float logTau = (float) Math.log(tauMul);
         float[] integrals = new float[k];
         for (int i = 0; i < k; i++) {
-            float acc = 0f;
+            // The matrix-vector product is accumulated in double, as the BLAS dot products behind torch.mv are.
+            double acc = 0;
             for (int j = 0; j <= i; j++) {
                 float c = (float) logFactorial(i) - (float) logFactorial(j);
                 if (tau > 0) c = c - (float) (i - j) * logTau;
                 c = TorchMath.exp(c) * ((i - j) % 2 == 0 ? 1f : -1f);
-                acc = acc + c * product[j];
+                acc += (double) c * product[j];
             }
-            integrals[i] = acc;
+            integrals[i] = (float) acc;
         }
-        // Lagrange integrals: solve V^T b = integrals, V[i][j] = lambda_i^j.
-        float[][] a = new float[k][k + 1];
+        // Lagrange integrals: solve V^T b = integrals, V[i][j] = lambda_i^j (torch.vander: powers by a cumulative
+        // product in double). V^T is a strided view, which torch.linalg.solve factorises as it stands.
+        float[][] vt = new float[k][k];
         for (int row = 0; row < k; row++) {
             for (int col = 0; col < k; col++) {
                 double x = lambdas[col];
                 double power = 1;
                 for (int q = 0; q < row; q++) power = (float) (power * x);
-                a[row][col] = (float) power;
+                vt[row][col] = (float) power;
             }
-            a[row][k] = integrals[row];
         }
-        float[] sol = solve(a, k);
+        float[] sol = SmallLinearSolve.solve(vt, integrals);
         float alphaT = sigmaNext * F32.exp(lambdaT);
         float[] out = new float[k];
         for (int i = 0; i < k; i++) out[i] = alphaT * sol[i];
         return out;
-    }
-
-    /** LU with partial pivoting on the augmented matrix, fused updates, then back substitution. */
-    private static float[] solve(float[][] a, int k) {
-        for (int col = 0; col < k; col++) {
-            int pivot = col;
-            for (int row = col + 1; row < k; row++) if (Math.abs(a[row][col]) > Math.abs(a[pivot][col])) pivot = row;
-            float[] tmp = a[col];
-            a[col] = a[pivot];
-            a[pivot] = tmp;
-            for (int row = col + 1; row < k; row++) {
-                float f = a[row][col] / a[col][col];
-                for (int c = col + 1; c <= k; c++) a[row][c] = Math.fma(-f, a[col][c], a[row][c]);
-            }
-        }
-        float[] x = new float[k];
-        for (int row = k - 1; row >= 0; row--) {
-            float v = a[row][k];
-            for (int c = row + 1; c < k; c++) v = Math.fma(-a[row][c], x[c], v);
-            x[row] = v / a[row][row];
-        }
-        return x;
     }
 
     private static float[] simple(float sigmaNext, float[] lambdas, float lambdaS, float lambdaT, double tau, boolean corrector) {
