@@ -87,6 +87,11 @@ public final class ReferenceSet {
                 if (cases == null) cases = loader.load();
                 return cases;
             }
+
+            @Override
+            public String reference() {
+                return "comfyui";
+            }
         };
     }
 
