@@ -89,6 +89,23 @@ class PipelineOnBuiltInPluginsTest {
     }
 
     @Test
+    void concurrentRequestsOnTheRealNetworksMatchSequentialOnes() throws Exception {
+        List<RgbImage> sequential = new ArrayList<>();
+        for (int s = 0; s < 3; s++) sequential.add(image(small("euler_a").steps(2).seed(100 + s).build()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<RgbImage>> futures = new ArrayList<>();
+            for (int s = 0; s < 3; s++) {
+                long seed = 100 + s;
+                futures.add(pool.submit(() -> image(small("euler_a").steps(2).seed(seed).build())));
+            }
+            for (int s = 0; s < 3; s++) assertEquals(sequential.get(s), futures.get(s).get(), "seed " + (100 + s));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void pipelineModelSamplingAgreesWithTheSchedulersModule() {
         float[] betas = Plugins.builtIn().registry(BetaSchedule.class).get("scaled_linear").betas(1000, 0.00085, 0.012);
         DiscreteModelSampling ours = new DiscreteModelSampling(NoiseSchedule.fromBetas(betas), Parameterization.EPSILON);
