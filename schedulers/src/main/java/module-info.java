@@ -49,7 +49,15 @@ module jdiffusion.schedulers {
             jdiffusion.schedulers.diffusers.KDPM2AncestralDiscreteScheduler.Factory,
             jdiffusion.schedulers.diffusers.DPMSolverMultistepScheduler.Factory,
             jdiffusion.schedulers.diffusers.DPMSolverSinglestepScheduler.Factory,
-            jdiffusion.schedulers.diffusers.DEISMultistepScheduler.Factory;
+            jdiffusion.schedulers.diffusers.DEISMultistepScheduler.Factory,
+            jdiffusion.schedulers.diffusers.UniPCMultistepScheduler.Factory,
+            jdiffusion.schedulers.diffusers.LCMScheduler.Factory,
+            jdiffusion.schedulers.diffusers.TCDScheduler.Factory,
+            jdiffusion.schedulers.diffusers.EDMEulerScheduler.Factory,
+            jdiffusion.schedulers.diffusers.EDMDPMSolverMultistepScheduler.Factory,
+            jdiffusion.schedulers.diffusers.FlowMatchEulerDiscreteScheduler.Factory,
+            jdiffusion.schedulers.diffusers.SASolverScheduler.Factory,
+            jdiffusion.schedulers.diffusers.IPNDMScheduler.Factory;
     provides jdiffusion.core.conformance.ConformanceSuite with
             jdiffusion.schedulers.conformance.DiffusersSchedulerSuite,
             jdiffusion.schedulers.kdiffusion.KDiffusionConformanceSuite;

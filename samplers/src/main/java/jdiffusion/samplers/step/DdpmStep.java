@@ -40,6 +40,13 @@ public final class DdpmStep {
         return Math.max(variance, 1e-20f);
     }
 
+    /** x_{t-1} = mean + std_i noise_i, a standard deviation per element (a learned variance). */
+    public static float[] addNoise(float[] mean, float[] std, float[] noise) {
+        float[] out = new float[mean.length];
+        for (int i = 0; i < out.length; i++) out[i] = mean[i] + std[i] * noise[i];
+        return out;
+    }
+
     /** x_{t-1} = mean + std noise. */
     public static float[] addNoise(float[] mean, float std, float[] noise) {
         float[] out = new float[mean.length];

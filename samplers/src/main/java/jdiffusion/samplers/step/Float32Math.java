@@ -2,8 +2,10 @@ package jdiffusion.samplers.step;
 
 /**
  * float32 elementary functions as PyTorch's CPU kernels compute them on float32 tensors (0-d ones
- * included): {@code exp}, {@code log} and {@code expm1} by SLEEF's vector routines (within one ulp, not always
- * correctly rounded), {@code sqrt} correctly rounded, and PyTorch's special cases of {@code tensor ** exponent}.
+ * included): {@code exp}, {@code log}, {@code expm1} and {@code sin} by SLEEF's vector routines (within one
+ * ulp, not always correctly rounded) for every element; {@code pow} and {@code atan2} by SLEEF for whole
+ * blocks of 16 elements and by C's scalar functions for the rest; {@code sqrt} correctly rounded; and
+ * PyTorch's special cases of {@code tensor ** exponent}.
  */
 public final class Float32Math {
 
@@ -39,6 +41,59 @@ public final class Float32Math {
         if (exponent == -0.5) return 1f / sqrt(x);
         if (exponent == -1) return 1f / x;
         if (exponent == -2) return 1f / (x * x);
-        return (float) Math.pow(x, (float) exponent);
+        return Sleef.pow(x, (float) exponent);
+    }
+
+    /** {@code powf} as C computes it for a single value (correctly rounded but for rare cases). */
+    public static float powScalar(float x, float y) {
+        return (float) Math.pow(x, y);
+    }
+
+    public static float sin(float x) {
+        return Sleef.sin(x);
+    }
+
+    /** atan2(y, x) by SLEEF's vector routine. */
+    public static float atan2(float y, float x) {
+        return Sleef.atan2(y, x);
+    }
+
+    /**
+     * {@code base ** exponent} over a contiguous float32 tensor: PyTorch's vectorised loop applies SLEEF to
+     * blocks of 16 elements and C's {@code powf} to the rest.
+     */
+    public static float[] powTensor(float[] base, double exponent) {
+        float[] out = new float[base.length];
+        int vectorised = base.length / 16 * 16;
+        for (int i = 0; i < base.length; i++) {
+            boolean special = exponent == 0 || exponent == 1 || exponent == 2 || exponent == 3 || exponent == 0.5
+                    || exponent == -0.5 || exponent == -1 || exponent == -2;
+            out[i] = special || i < vectorised ? pow(base[i], exponent) : powScalar(base[i], (float) exponent);
+        }
+        return out;
+    }
+
+    /**
+     * {@code torch.sigmoid} over a contiguous float32 tensor: 1 / (1 + exp(-x)), with SLEEF's exp in blocks
+     * of 16 elements and C's {@code expf} for the rest.
+     */
+    public static float[] sigmoidTensor(float[] x) {
+        float[] out = new float[x.length];
+        int vectorised = x.length / 16 * 16;
+        for (int i = 0; i < x.length; i++) {
+            float e = i < vectorised ? Sleef.exp(-x[i]) : (float) Math.exp(-x[i]);
+            out[i] = 1 / (1 + e);
+        }
+        return out;
+    }
+
+    /** atan2 over contiguous float32 tensors: SLEEF for blocks of 16 elements, C's {@code atan2f} for the rest. */
+    public static float[] atan2Tensor(float[] y, float[] x) {
+        float[] out = new float[y.length];
+        int vectorised = y.length / 16 * 16;
+        for (int i = 0; i < y.length; i++) {
+            out[i] = i < vectorised ? Sleef.atan2(y[i], x[i]) : Fdlibm.atan2(y[i], x[i]);
+        }
+        return out;
     }
 }

@@ -10,7 +10,9 @@ import jdiffusion.samplers.step.Float32Math;
 
 /**
  * diffusers' {@code DDPMScheduler}: ancestral sampling of Ho et al. (2020) over the inference timesteps,
- * with the posterior variance "fixed_small", "fixed_small_log" or "fixed_large", x0 clipping or dynamic
+ * with the posterior variance "fixed_small", "fixed_small_log", "fixed_large", or learned by the model
+ * ("learned", "learned_range" of Nichol &amp; Dhariwal 2021: the model output then holds twice the sample's
+ * values, the prediction followed by the variance, for a batch of one), x0 clipping or dynamic
  * thresholding, and epsilon, sample or v prediction.
  */
 public final class DDPMScheduler extends DiffusersScheduler {
@@ -38,10 +40,6 @@ public final class DDPMScheduler extends DiffusersScheduler {
                 "linear", "scaled_linear", "squaredcos_cap_v2", "laplace", "sigmoid");
         variance = o.choice("variance_type", "fixed_small", "fixed_small", "fixed_small_log", "fixed_large",
                 "fixed_large_log", "learned", "learned_range");
-        if (variance.startsWith("learned")) {
-            throw o.invalid("variance_type", variance, "fixed_small, fixed_small_log, fixed_large or fixed_large_log: "
-                    + "a learned variance needs a model that also predicts it (twice the channels)");
-        }
         prediction = o.choice("prediction_type", "epsilon", "epsilon", "sample", "v_prediction");
         range = AlphaBar.Range.read(o, true, true);
         spacing = o.choice("timestep_spacing", "leading", Spacing.NAMES);
@@ -79,6 +77,11 @@ public final class DDPMScheduler extends DiffusersScheduler {
         public float[] step(float[] modelOutput, int i, float[] sample, NoiseSource noise) {
             consume(i);
             double t = timestepAt(i);
+            float[] predictedVariance = null;
+            if (modelOutput.length == 2 * sample.length && variance.startsWith("learned")) {
+                predictedVariance = java.util.Arrays.copyOfRange(modelOutput, sample.length, modelOutput.length);
+                modelOutput = java.util.Arrays.copyOf(modelOutput, sample.length);
+            }
             int index = firstIndex(t);
             double prevT = index == timesteps.length - 1 ? -1 : timesteps[index + 1];
             float alphaProd = AlphaBar.at(tables.alphasCumprod, t, NAME);
@@ -87,6 +90,13 @@ public final class DDPMScheduler extends DiffusersScheduler {
             float[] prev = DdpmStep.posteriorMean(x0, sample, alphaProd, alphaProdPrev);
             if (t > 0) {
                 float[] z = noise.next(sample.length);
+                if (variance.startsWith("learned")) {
+                    if (predictedVariance == null) {
+                        throw new IllegalStateException(NAME + ": variance_type " + variance + " needs the model to predict the variance too"
+                                + " (an output of " + 2 * sample.length + " values, prediction then variance), got " + modelOutput.length);
+                    }
+                    return DdpmStep.addNoise(prev, learnedStd(predictedVariance, alphaProd, alphaProdPrev), z);
+                }
                 float std = switch (variance) {
                     case "fixed_small" -> Float32Math.sqrt(DdpmStep.posteriorVariance(alphaProd, alphaProdPrev));
                     case "fixed_small_log" -> Float32Math.exp(0.5f * Float32Math.log(DdpmStep.posteriorVariance(alphaProd, alphaProdPrev)));
@@ -98,6 +108,22 @@ public final class DDPMScheduler extends DiffusersScheduler {
                 prev = DdpmStep.addNoise(prev, std, z);
             }
             return prev;
+        }
+
+        /** Per element: sqrt(v) for "learned", exp(v / 2) of the interpolated log-variance for "learned_range". */
+        private float[] learnedStd(float[] v, float alphaProd, float alphaProdPrev) {
+            float[] std = new float[v.length];
+            if (variance.equals("learned")) {
+                for (int k = 0; k < v.length; k++) std[k] = Float32Math.sqrt(v[k]);
+                return std;
+            }
+            float minLog = Float32Math.log(DdpmStep.posteriorVariance(alphaProd, alphaProdPrev));
+            float maxLog = Float32Math.log(DdpmStep.beta(alphaProd, alphaProdPrev));
+            for (int k = 0; k < v.length; k++) {
+                float frac = (v[k] + 1) / 2;
+                std[k] = Float32Math.exp(0.5f * (frac * maxLog + (1 - frac) * minLog));
+            }
+            return std;
         }
 
         private int firstIndex(double t) {

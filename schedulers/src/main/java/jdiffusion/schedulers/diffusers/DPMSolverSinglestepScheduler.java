@@ -49,7 +49,7 @@ public final class DPMSolverSinglestepScheduler extends DiffusersScheduler {
         String type = o.choice("solver_type", "midpoint", "midpoint", "heun", "logrho", "bh1", "bh2");
         solverType = type.equals("heun") ? DpmSolverStep.SolverType.HEUN : DpmSolverStep.SolverType.MIDPOINT;
         kind = SolverSigmas.kind(o, false, true);
-        model = new SolverModel(o, kind == SolverSigmas.Kind.FLOW, "epsilon", "sample", "v_prediction", "flow_prediction");
+        model = new SolverModel(o, kind == SolverSigmas.Kind.FLOW, true, "epsilon", "sample", "v_prediction", "flow_prediction");
         if (!algorithm.dataPrediction() && model.prediction.equals("flow_prediction")) {
             throw o.invalid("prediction_type", model.prediction, "epsilon, sample or v_prediction with algorithm_type " + alg);
         }
@@ -60,9 +60,6 @@ public final class DPMSolverSinglestepScheduler extends DiffusersScheduler {
             throw o.invalid("final_sigmas_type", "zero", "sigma_min with algorithm_type " + alg);
         }
         lambdaMinClipped = o.real("lambda_min_clipped", Double.NEGATIVE_INFINITY);
-        if (o.has("variance_type")) {
-            throw o.invalid("variance_type", o.config().raw("variance_type"), "null: a learned variance needs a model that also predicts it");
-        }
         dynamicShifting = o.flag("use_dynamic_shifting", false);
         o.choice("time_shift_type", "exponential", "exponential");
     }

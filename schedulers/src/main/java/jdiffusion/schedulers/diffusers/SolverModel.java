@@ -17,13 +17,33 @@ final class SolverModel {
     final boolean thresholding;
     final double ratio;
     final double maxValue;
+    /** Whether the model also predicts its variance ({@code variance_type} learned or learned_range). */
+    final boolean learnedVariance;
 
     SolverModel(Options o, boolean flow, String... predictions) {
+        this(o, flow, false, predictions);
+    }
+
+    /** {@code varianceOption}: whether the class reads {@code variance_type}. */
+    SolverModel(Options o, boolean flow, boolean varianceOption, String... predictions) {
         this.prediction = o.choice("prediction_type", "epsilon", predictions);
         this.flow = flow;
         this.thresholding = o.flag("thresholding", false);
         this.ratio = o.real("dynamic_thresholding_ratio", 0.995);
         this.maxValue = o.real("sample_max_value", 1.0);
+        String variance = varianceOption && o.has("variance_type") ? o.choice("variance_type", null, "learned", "learned_range") : null;
+        this.learnedVariance = variance != null;
+    }
+
+    /**
+     * An epsilon prediction with a learned variance carries the variance after the prediction (twice the
+     * sample's values for a batch of one); the solvers use only the prediction, as diffusers' slicing does.
+     */
+    float[] prediction(float[] out, float[] sample) {
+        if (!learnedVariance || !prediction.equals("epsilon")) return out;
+        if (out.length == 2 * sample.length) return java.util.Arrays.copyOf(out, sample.length);
+        throw new IllegalStateException("a learned variance_type needs the model to predict the variance too (an output of "
+                + 2 * sample.length + " values, prediction then variance), got " + out.length);
     }
 
     float alpha(float sigma) {
@@ -40,6 +60,7 @@ final class SolverModel {
 
     /** x0 from the model output at noise level {@code sigma}. */
     float[] x0(float[] out, float[] sample, float sigma) {
+        out = prediction(out, sample);
         float a = alpha(sigma);
         float s = sigmaT(sigma);
         float[] x0 = switch (prediction) {
@@ -54,6 +75,7 @@ final class SolverModel {
 
     /** eps from the model output at noise level {@code sigma} (thresholding through x0 when enabled). */
     float[] epsilon(float[] out, float[] sample, float sigma) {
+        out = prediction(out, sample);
         float a = alpha(sigma);
         float s = sigmaT(sigma);
         float[] eps = switch (prediction) {
