@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 PluginsCommand.class,
                 ConformanceCommand.class,
+                DemoCommand.class,
+                SamplersCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
