@@ -152,15 +152,32 @@ public final class TorchMath {
         return vectorised(x, i -> powScalar(x[i], e, true), i -> powScalar(x[i], e, false));
     }
 
-    private static float powScalar(float x, double e, boolean vector) {
+    /**
+     * One element of torch's pow by a Python float: sqrt, rsqrt and reciprocal for 0.5, -0.5 and -1, products
+     * for 2, 3 and -2, else SLEEF's powf with a float exponent (vectorised) or the C library's pow in double
+     * (scalar; the exponent is not rounded to float there).
+     */
+    public static float powScalar(float x, double e, boolean vector) {
         if (e == 1) return x;
         if (e == 2) return x * x;
         if (e == 3) return x * x * x;
         if (e == 0.5) return (float) Math.sqrt(x);
         if (e == -1) return 1.0f / x;
         if (e == -0.5) return 1.0f / (float) Math.sqrt(x);
-        if (e == -2) return 1.0f / (x * x);
-        return vector ? powVectorised(x, (float) e) : (float) Math.pow(x, (float) e);
+        if (e == -2) return (float) (1.0 / (x * x));
+        return vector ? powVectorised(x, (float) e) : (float) Math.pow(x, e);
+    }
+
+    /**
+     * The 2-norm of a float32 vector as torch's CPU reduction computes it: squares accumulated with fused
+     * multiply-adds in eight lanes (element i in lane i mod 8), the lanes summed in order, then the square root.
+     */
+    public static float norm(float[] v) {
+        float[] acc = new float[8];
+        for (int i = 0; i < v.length; i++) acc[i % 8] = Math.fma(v[i], v[i], acc[i % 8]);
+        float sum = 0f;
+        for (float a : acc) sum += a;
+        return (float) Math.sqrt(sum);
     }
 
     /** {@code log(x / (1 - x))} of a float32 tensor as torch's logit kernel (SLEEF log on whole blocks). */
