@@ -2,6 +2,8 @@
 module jdiffusion.cli {
     requires jdiffusion.core;
     requires info.picocli;
+    requires java.desktop;    // javax.imageio reads initial images and masks
+    requires java.management; // peak memory in the generate summary
 
     // Built-in plugins: resolved through service binding, required here so the launcher's module path is complete.
     requires jdiffusion.samplers;

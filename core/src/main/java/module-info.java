@@ -11,6 +11,7 @@ module jdiffusion.core {
     exports jdiffusion.core.io;
     exports jdiffusion.core.json;
     exports jdiffusion.core.model;
+    exports jdiffusion.core.pipeline;
     exports jdiffusion.core.plugin;
     exports jdiffusion.core.sampling;
     exports jdiffusion.core.schedule;

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Stable Diffusion in pure Java.",
         subcommands = {
                 PluginsCommand.class,
+                GenerateCommand.class,
                 ConformanceCommand.class,
                 InspectCommand.class,
                 BenchCommand.class,

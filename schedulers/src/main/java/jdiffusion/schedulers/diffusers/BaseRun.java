@@ -27,7 +27,7 @@ abstract class BaseRun implements SchedulerRun {
     int numInferenceSteps;
     final Map<String, double[]> internals = new LinkedHashMap<>();
     int stepIndex = -1;
-    private int nextLoopIndex;
+    private int nextLoopIndex = -1;
 
     BaseRun(String className) {
         this.className = className;
@@ -73,8 +73,12 @@ abstract class BaseRun implements SchedulerRun {
         return timesteps[i];
     }
 
-    /** Marks loop index {@code i} as stepped; steps must come in order, each once. */
+    /**
+     * Marks loop index {@code i} as stepped; steps must come in order, each once. The first step may be at any
+     * index: img2img and inpainting begin part-way through the schedule (diffusers' {@code set_begin_index}).
+     */
     void consume(int i) {
+        if (nextLoopIndex < 0) nextLoopIndex = i;
         if (i != nextLoopIndex) {
             throw new IllegalStateException(className + ": step(" + i + ") called out of order; expected step(" + nextLoopIndex + ")");
         }
