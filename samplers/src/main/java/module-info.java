@@ -3,9 +3,8 @@ module jdiffusion.samplers {
     requires transitive jdiffusion.core;
 
     exports jdiffusion.samplers;
-    exports jdiffusion.samplers.noise;
-    exports jdiffusion.samplers.random;
     exports jdiffusion.samplers.step;
+    exports jdiffusion.samplers.noise;
 
     provides jdiffusion.core.sampling.Sampler with
             jdiffusion.samplers.EulerSampler,
@@ -50,7 +49,4 @@ module jdiffusion.samplers {
             jdiffusion.samplers.EulerAncestralCfgPpSampler.EulerCfgPp,
             jdiffusion.samplers.DpmPp2sAncestralCfgPpSampler,
             jdiffusion.samplers.DpmPp2mCfgPpSampler;
-    provides jdiffusion.core.sampling.NoiseSourceFactory with
-            jdiffusion.samplers.random.TorchCpuNoiseSourceFactory,
-            jdiffusion.samplers.random.PhiloxNoiseSourceFactory;
 }

@@ -12,23 +12,6 @@ module jdiffusion.schedulers {
 
     uses jdiffusion.core.scheduler.SchedulerFactory;
 
-    provides jdiffusion.core.schedule.SigmaSchedule with
-            jdiffusion.schedulers.NormalSchedule,
-            jdiffusion.schedulers.KarrasSchedule,
-            jdiffusion.schedulers.ExponentialSchedule,
-            jdiffusion.schedulers.PolyexponentialSchedule,
-            jdiffusion.schedulers.BetaDistributionSchedule,
-            jdiffusion.schedulers.SgmUniformSchedule,
-            jdiffusion.schedulers.SimpleSchedule,
-            jdiffusion.schedulers.DdimUniformSchedule,
-            jdiffusion.schedulers.AlignYourStepsSchedule,
-            jdiffusion.schedulers.GitsSchedule,
-            jdiffusion.schedulers.KlOptimalSchedule,
-            jdiffusion.schedulers.LinearQuadraticSchedule,
-            jdiffusion.schedulers.LaplaceSchedule,
-            jdiffusion.schedulers.VpSchedule,
-            jdiffusion.schedulers.FlowShiftSchedule,
-            jdiffusion.schedulers.CustomSchedule;
     provides jdiffusion.core.schedule.BetaSchedule with
             jdiffusion.schedulers.training.LinearBetaSchedule,
             jdiffusion.schedulers.training.ScaledLinearBetaSchedule,
@@ -61,4 +44,21 @@ module jdiffusion.schedulers {
     provides jdiffusion.core.conformance.ConformanceSuite with
             jdiffusion.schedulers.conformance.DiffusersSchedulerSuite,
             jdiffusion.schedulers.kdiffusion.KDiffusionConformanceSuite;
+    provides jdiffusion.core.schedule.SigmaSchedule with
+            jdiffusion.schedulers.NormalSchedule,
+            jdiffusion.schedulers.KarrasSchedule,
+            jdiffusion.schedulers.ExponentialSchedule,
+            jdiffusion.schedulers.PolyexponentialSchedule,
+            jdiffusion.schedulers.BetaDistributionSchedule,
+            jdiffusion.schedulers.SgmUniformSchedule,
+            jdiffusion.schedulers.SimpleSchedule,
+            jdiffusion.schedulers.DdimUniformSchedule,
+            jdiffusion.schedulers.AlignYourStepsSchedule,
+            jdiffusion.schedulers.GitsSchedule,
+            jdiffusion.schedulers.KlOptimalSchedule,
+            jdiffusion.schedulers.LinearQuadraticSchedule,
+            jdiffusion.schedulers.LaplaceSchedule,
+            jdiffusion.schedulers.VpSchedule,
+            jdiffusion.schedulers.FlowShiftSchedule,
+            jdiffusion.schedulers.CustomSchedule;
 }

@@ -1,12 +1,14 @@
 package jdiffusion.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Benchmarks: speed is measured here, never in tests. */
-@Command(name = "bench", description = "Measure speed: UNet forward, VAE decode.",
-        subcommands = {BenchUnetCommand.class, BenchVaeCommand.class})
+/** {@code jdiffusion bench}: the parent of the benchmark subcommands ({@code ops}, {@code unet}, {@code vae}). */
+@Command(name = "bench",
+        description = "Measure speed: bench ops times the backend's operations at Stable Diffusion 1.5 sizes; "
+                + "bench unet / bench vae time whole networks at real configs.",
+        subcommands = {BenchOpsCommand.class, BenchUnetCommand.class, BenchVaeCommand.class})
 final class BenchCommand implements Runnable {
 
     @Spec

@@ -35,84 +35,85 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jdiffusion generate}: txt2img, img2img and inpainting from the command line, PNGs with A1111 parameters. */
-@Command(name = "generate", sortOptions = false,
+@Command(name = "generate", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Generate images from a prompt (txt2img), an initial image (img2img) or an image and a mask (inpainting).",
-                "Without --sampler the model folder's scheduler_config.json drives sampling, as in diffusers; seeds reproduce",
-                "diffusers with torch.Generator().manual_seed(seed) on the CPU."})
+                "Without --sampler the model folder's scheduler_config.json drives sampling, as in diffusers; seeds reproduce "
+                        + "diffusers run with torch.Generator().manual_seed(seed) on the CPU. Each PNG carries its settings "
+                        + "in A1111's \"parameters\" text."})
 final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR_OR_FILE", description = "A diffusers model folder or a .safetensors checkpoint.")
     Path model;
 
-    @Option(names = {"--prompt", "-p"}, required = true, description = "What to generate.")
+    @Option(names = {"--prompt", "-p"}, required = true, paramLabel = "TEXT", description = "What to generate.")
     String prompt;
 
-    @Option(names = {"--negative-prompt", "-n"}, description = "What to steer away from (default: none).")
+    @Option(names = {"--negative-prompt", "-n"}, paramLabel = "TEXT", description = "What to steer away from (default: none).")
     String negativePrompt;
 
-    @Option(names = "--sampler", description = "A sampler (euler, euler_a, dpmpp_2m, ...) or a diffusers scheduler class"
+    @Option(names = "--sampler", paramLabel = "NAME", description = "A sampler (euler, euler_a, dpmpp_2m, ...) or a diffusers scheduler class"
             + " (EulerAncestralDiscreteScheduler, ...); default: the model's scheduler_config.json.")
     String sampler;
 
-    @Option(names = "--schedule", description = "The sigma schedule for a named sampler (normal, karras, exponential, ...);"
+    @Option(names = "--schedule", paramLabel = "NAME", description = "The sigma schedule for a named sampler (normal, karras, exponential, ...);"
             + " with a diffusers scheduler: karras, exponential or beta.")
     String schedule;
 
     @Option(names = "--scheduler-config", paramLabel = "FILE", description = "A scheduler_config.json to use instead of the model's.")
     Path schedulerConfig;
 
-    @Option(names = "--steps", defaultValue = "50", description = "Inference steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "50", description = "Inference steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--cfg", defaultValue = "7.5", description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}; 1 turns guidance off).")
+    @Option(names = "--cfg", paramLabel = "SCALE", defaultValue = "7.5", description = "Classifier-free guidance scale (default: ${DEFAULT-VALUE}; 1 turns guidance off).")
     double cfg;
 
-    @Option(names = "--guidance-rescale", defaultValue = "0", description = "Guidance rescale factor in [0, 1] (default: 0).")
+    @Option(names = "--guidance-rescale", paramLabel = "FACTOR", defaultValue = "0", description = "Guidance rescale factor in [0, 1] (default: 0).")
     double guidanceRescale;
 
-    @Option(names = "--seed", description = "Seed (default: random, printed).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed (default: random, printed).")
     Long seed;
 
-    @Option(names = "--noise", defaultValue = "cpu", description = "Noise source: cpu (torch's CPU generator) or nv (A1111's NV/Philox) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--noise", paramLabel = "NAME", defaultValue = "cpu", description = "Noise source: cpu (torch's CPU generator) or nv (A1111's NV/Philox) (default: ${DEFAULT-VALUE}).")
     String noise;
 
-    @Option(names = "--width", description = "Width in pixels (default: the UNet's sample size x the VAE's factor, or the initial image's).")
+    @Option(names = "--width", paramLabel = "PX", description = "Width in pixels (default: the UNet's sample size x the VAE's factor, or the initial image's).")
     Integer width;
 
-    @Option(names = "--height", description = "Height in pixels (default likewise).")
+    @Option(names = "--height", paramLabel = "PX", description = "Height in pixels (default likewise).")
     Integer height;
 
     @Option(names = "--init-image", paramLabel = "FILE", description = "Start from this image (img2img).")
     Path initImage;
 
-    @Option(names = "--strength", description = "How far to move from the initial image, (0, 1] (default: 0.8; 1.0 when inpainting).")
+    @Option(names = "--strength", paramLabel = "S", description = "How far to move from the initial image, (0, 1] (default: 0.8; 1.0 when inpainting).")
     Double strength;
 
     @Option(names = "--mask", paramLabel = "FILE", description = "Inpaint where this image is white (needs --init-image).")
     Path mask;
 
-    @Option(names = "--clip-skip", defaultValue = "0", description = "Text-encoder layers to skip from the end (diffusers' clip_skip; 1 = A1111's \"Clip skip: 2\").")
+    @Option(names = "--clip-skip", paramLabel = "N", defaultValue = "0", description = "Text-encoder layers to skip from the end (diffusers' clip_skip; 1 = A1111's \"Clip skip: 2\").")
     int clipSkip;
 
-    @Option(names = "--batch", defaultValue = "1", description = "Images per batch, from one noise stream (default: 1).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per batch, from one noise stream (default: 1).")
     int batch;
 
-    @Option(names = "--batch-count", defaultValue = "1", description = "Batches; batch k uses seed + k x batch (default: 1).")
+    @Option(names = "--batch-count", paramLabel = "N", defaultValue = "1", description = "Batches; batch k uses seed + k x batch (default: 1).")
     int batchCount;
 
     @Option(names = "--option", paramLabel = "KEY=VALUE", description = "A sampler or schedule option (eta, s_noise, rho, ...), repeatable.")
     Map<String, String> options = new LinkedHashMap<>();
 
-    @Option(names = "--threads", defaultValue = "0", description = "Compute threads (default: all cores).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Compute threads (default: all cores).")
     int threads;
 
-    @Option(names = "--backend", description = "Backend NAME or NAME:OPTIONS (default: cpu).")
+    @Option(names = "--backend", paramLabel = "NAME[:OPTIONS]", description = "Backend NAME or NAME:OPTIONS (default: cpu).")
     String backend;
 
     @Mixin
     PluginOptions pluginOptions;
 
-    @Option(names = {"--output", "-o"}, defaultValue = "outputs", description = "A .png file, or a folder for numbered files"
+    @Option(names = {"--output", "-o"}, paramLabel = "FILE_OR_DIR", defaultValue = "outputs", description = "A .png file, or a folder for numbered files"
             + " NNNNN-SEED.png (default: ${DEFAULT-VALUE}).")
     Path output;
 

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 ConformanceCommand.class,
                 InspectCommand.class,
                 BenchCommand.class,
+                DemoCommand.class,
+                SamplersCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

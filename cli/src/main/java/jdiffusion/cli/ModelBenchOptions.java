@@ -68,11 +68,17 @@ final class ModelBenchOptions {
     void report(PrintWriter out, ModelBenchmark.Result r) throws IOException {
         out.printf(Locale.ROOT, "%s %s batch %d, %dx%d latents, %s weights, backend %s%n", r.benchmark(), r.config(),
                 r.batch(), r.size(), r.size(), r.dtype(), r.backend());
-        out.printf(Locale.ROOT, "  median %.3f s, min %.3f s over %d runs (setup %.1f s)%n", r.medianSeconds(), r.minSeconds(),
-                r.seconds().length, r.setupSeconds());
+        out.printf(Locale.ROOT, "  median %.3f s, min %.3f s over %d runs (setup %.1f s); process CPU %s s per run; load %s%n",
+                r.medianSeconds(), r.minSeconds(), r.seconds().length, r.setupSeconds(),
+                java.util.Arrays.stream(r.cpuSeconds()).mapToObj(c -> String.format(Locale.ROOT, "%.1f", c)).toList(), r.loadAverage());
         out.printf(Locale.ROOT, "  %.1f GFLOP per run (conv %.1f, linear %.1f, attention %.1f): %.1f GFLOP/s%n",
                 r.flops() / 1e9, r.convFlops() / 1e9, r.linearFlops() / 1e9, r.attentionFlops() / 1e9, r.gflopsPerSecond());
         out.printf(Locale.ROOT, "  peak RSS %.2f GiB%n", r.peakRssBytes() / (1024.0 * 1024 * 1024));
+        if (r.opSeconds() != null && !r.opSeconds().isEmpty()) {
+            StringBuilder sb = new StringBuilder("  time by op (first, counted run):");
+            r.opSeconds().entrySet().stream().limit(8).forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.2fs", e.getKey(), e.getValue())));
+            out.println(sb);
+        }
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);

@@ -1,5 +1,7 @@
 package jdiffusion.samplers;
 
+import jdiffusion.samplers.step.EulerStep;
+
 /**
  * The "churn" of Karras et al. (2022), Algorithm 2 lines 4-6: before a step, sigma is raised to
  * sigma_hat = sigma (1 + gamma), gamma = min(s_churn / N, sqrt(2) - 1) for sigma in [s_tmin, s_tmax], by adding
@@ -31,11 +33,8 @@ record Churn(double sChurn, float sTmin, float sTmax, float sNoise, double gamma
         return sigma * (float) (g + 1);
     }
 
-    /** x + eps * s_noise * sqrt(sigma_hat^2 - sigma^2). */
-    float[] addNoise(SamplerRun r, float[] x, float sigma, float sigmaHat, float[] eps) {
-        float scale = F32.sqrt(sigmaHat * sigmaHat - sigma * sigma);
-        float[] out = new float[x.length];
-        for (int j = 0; j < out.length; j++) out[j] = x[j] + (eps[j] * sNoise) * scale;
-        return out;
+    /** x + eps * s_noise * sqrt(sigma_hat^2 - sigma^2), the shared churn step. */
+    float[] addNoise(float[] x, float sigma, float sigmaHat, float[] eps) {
+        return EulerStep.churn(x, eps, sNoise, sigma, sigmaHat);
     }
 }

@@ -28,7 +28,7 @@ public final class DdimSampler extends KSampler {
                 x = Steps.euler(x, d, sigmas[i + 1] - sigmas[i]);
                 continue;
             }
-            AncestralStep a = AncestralStep.of(sigmas[i], sigmas[i + 1], eta);
+            AncestralSplit a = AncestralSplit.of(sigmas[i], sigmas[i + 1], eta);
             if (a.down() == 0) {
                 x = denoised;
             } else {

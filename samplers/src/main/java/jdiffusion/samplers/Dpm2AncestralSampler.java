@@ -26,7 +26,7 @@ public final class Dpm2AncestralSampler extends KSampler {
         float sNoise = (float) r.option("s_noise", 1.0);
         for (int i = 0; i < sigmas.length - 1; i++) {
             float[] denoised = r.denoise(x, sigmas[i]);
-            AncestralStep a = AncestralStep.of(sigmas[i], sigmas[i + 1], eta);
+            AncestralSplit a = AncestralSplit.of(sigmas[i], sigmas[i + 1], eta);
             r.step(i, sigmas[i], sigmas[i], x, denoised);
             float[] d = V.toD(x, sigmas[i], denoised);
             if (a.down() == 0) {

@@ -1,6 +1,7 @@
 package jdiffusion.samplers;
 
 import java.util.List;
+import jdiffusion.samplers.step.Dpm2Step;
 
 /**
  * A sampler inspired by DPM-Solver-2 (Lu et al. 2022) and Algorithm 2 of Karras et al. (2022): an Euler
@@ -19,7 +20,7 @@ public final class Dpm2Sampler extends KSampler {
         Churn churn = Churn.of(r, sigmas.length - 1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             float sigmaHat = churn.sigmaHat(sigmas[i]);
-            if (churn.active(sigmas[i])) x = churn.addNoise(r, x, sigmas[i], sigmaHat, r.randn());
+            if (churn.active(sigmas[i])) x = churn.addNoise(x, sigmas[i], sigmaHat, r.randn());
             float[] denoised = r.denoise(x, sigmaHat);
             float[] d = V.toD(x, sigmaHat, denoised);
             r.step(i, sigmas[i], sigmaHat, x, denoised);
@@ -34,7 +35,7 @@ public final class Dpm2Sampler extends KSampler {
 
     /** The DPM-Solver-2 step from sigma to sigmaNext given the slope d at sigma. */
     static float[] midpointStep(SamplerRun r, float[] x, float[] d, float sigma, float sigmaNext) {
-        float sigmaMid = F32.exp(F32.lerp(F32.log(sigma), F32.log(sigmaNext), 0.5f));
+        float sigmaMid = Dpm2Step.midpoint(sigma, sigmaNext);
         float dt1 = sigmaMid - sigma;
         float dt2 = sigmaNext - sigma;
         float[] x2 = Steps.euler(x, d, dt1);

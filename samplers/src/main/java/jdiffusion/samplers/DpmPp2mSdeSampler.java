@@ -28,6 +28,11 @@ public class DpmPp2mSdeSampler extends KSampler {
     }
 
     @Override
+    public final boolean prefersBrownianNoise() {
+        return true;
+    }
+
+    @Override
     final float[] run(SamplerRun r, float[] x, float[] sigmas) {
         if (sigmas.length <= 1) return x.clone();
         String solverType = r.options().getChoice("solver_type", defaultSolverType, "heun", "midpoint");

@@ -33,7 +33,7 @@ public final class DpmPp2sAncestralCfgPpSampler extends KSampler {
             Denoiser.Guided g = r.guided(x, sigmas[i]);
             float[] denoised = g.denoised();
             float[] uncond = g.uncondDenoised();
-            AncestralStep a = AncestralStep.of(sigmas[i], sigmas[i + 1], eta);
+            AncestralSplit a = AncestralSplit.of(sigmas[i], sigmas[i + 1], eta);
             r.step(i, sigmas[i], sigmas[i], x, denoised);
             if (a.down() == 0) {
                 float[] d = V.toD(x, sigmas[i], uncond);

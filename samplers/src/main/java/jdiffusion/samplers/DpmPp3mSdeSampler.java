@@ -20,6 +20,11 @@ public final class DpmPp3mSdeSampler extends KSampler {
     }
 
     @Override
+    public boolean prefersBrownianNoise() {
+        return true;
+    }
+
+    @Override
     float[] run(SamplerRun r, float[] x, float[] sigmas) {
         if (sigmas.length <= 1) return x.clone();
         double eta = r.option("eta", 1.0);

@@ -21,6 +21,11 @@ public final class DpmPpSdeSampler extends KSampler {
     }
 
     @Override
+    public boolean prefersBrownianNoise() {
+        return true;
+    }
+
+    @Override
     float[] run(SamplerRun r, float[] x, float[] sigmas) {
         if (sigmas.length <= 1) return x.clone();
         double eta = r.option("eta", 1.0);
@@ -48,7 +53,7 @@ public final class DpmPpSdeSampler extends KSampler {
             float alphaT = sigmas[i + 1] * F32.exp(lambdaT);
 
             // Step 1
-            AncestralStep a = AncestralStep.of(F32.exp(-lambdaS), F32.exp(-lambdaS1), eta);
+            AncestralSplit a = AncestralSplit.of(F32.exp(-lambdaS), F32.exp(-lambdaS1), eta);
             float h1 = -F32.log(a.down()) - lambdaS;
             float k1 = alphaS1 / alphaS * F32.exp(-h1);
             float k2 = alphaS1 * F32.expm1(-h1);
@@ -61,7 +66,7 @@ public final class DpmPpSdeSampler extends KSampler {
             float[] denoised2 = r.denoise(x2, sigmaS1);
 
             // Step 2
-            AncestralStep b = AncestralStep.of(F32.exp(-lambdaS), F32.exp(-lambdaT), eta);
+            AncestralSplit b = AncestralSplit.of(F32.exp(-lambdaS), F32.exp(-lambdaT), eta);
             float h2 = -F32.log(b.down()) - lambdaS;
             float w1 = (float) (1 - fac);
             float w2 = (float) fac;

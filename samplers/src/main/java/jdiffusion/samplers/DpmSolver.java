@@ -118,7 +118,7 @@ final class DpmSolver {
             float tNextUsed;
             float su;
             if (eta != 0) {
-                AncestralStep a = AncestralStep.of(sigma(t), sigma(tNext), eta);
+                AncestralSplit a = AncestralSplit.of(sigma(t), sigma(tNext), eta);
                 tNextUsed = Math.min(tEnd, t(a.down()));
                 float sn = sigma(tNext);
                 float snu = sigma(tNextUsed);
@@ -167,7 +167,7 @@ final class DpmSolver {
             float tUsed;
             float su;
             if (eta != 0) {
-                AncestralStep a = AncestralStep.of(sigma(s), sigma(t), eta);
+                AncestralSplit a = AncestralSplit.of(sigma(s), sigma(t), eta);
                 tUsed = Math.min(tEnd, t(a.down()));
                 float st = sigma(t);
                 float stu = sigma(tUsed);
@@ -189,13 +189,12 @@ final class DpmSolver {
                 xLow = step2(x, s, tUsed, 1.0 / 3, cache);
                 xHigh = step3(x, s, tUsed, cache);
             }
-            double sumSq = 0;
+            float[] scaled = new float[x.length];
             for (int j = 0; j < x.length; j++) {
                 float delta = Math.max(atolF, rtolF * Math.max(Math.abs(xLow[j]), Math.abs(xPrev[j])));
-                float e = (xLow[j] - xHigh[j]) / delta;
-                sumSq += (double) e * e;
+                scaled[j] = (xLow[j] - xHigh[j]) / delta;
             }
-            float error = (float) Math.sqrt(sumSq) / (float) Math.sqrt(x.length);
+            float error = TorchMath.norm(scaled) / (float) Math.sqrt(x.length);
             boolean accept = pid.proposeStep(error);
             if (accept) {
                 xPrev = xLow;
@@ -234,8 +233,8 @@ final class DpmSolver {
             double invError = 1 / ((double) error + eps);
             if (errs == null) errs = new double[] {invError, invError, invError};
             errs[0] = invError;
-            double factor = Math.pow(errs[0], b1) * Math.pow(errs[1], b2) * Math.pow(errs[2], b3);
-            factor = 1 + Math.atan(factor - 1);
+            double factor = StrictMath.pow(errs[0], b1) * StrictMath.pow(errs[1], b2) * StrictMath.pow(errs[2], b3);
+            factor = 1 + StrictMath.atan(factor - 1);
             boolean accept = factor >= acceptSafety;
             if (accept) {
                 errs[2] = errs[1];

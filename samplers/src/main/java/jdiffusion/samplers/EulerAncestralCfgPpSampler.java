@@ -52,7 +52,7 @@ public class EulerAncestralCfgPpSampler extends KSampler {
             float alphaT = sigmas[i + 1] * F32.exp(HalfLogSnr.lambda(sigmas[i + 1], flow));
             float[] scaledUncond = V.mul(alphaS, uncond);
             float[] d = V.toD(x, sigmas[i], scaledUncond);
-            AncestralStep a = AncestralStep.of(sigmas[i] / alphaS, sigmas[i + 1] / alphaT, eta);
+            AncestralSplit a = AncestralSplit.of(sigmas[i] / alphaS, sigmas[i + 1] / alphaT, eta);
             float sigmaDown = alphaT * a.down();
             float[] o = new float[x.length];
             for (int j = 0; j < o.length; j++) o[j] = alphaT * denoised[j] + sigmaDown * d[j];

@@ -20,7 +20,7 @@ public final class EulerSampler extends KSampler {
         Churn churn = Churn.of(r, sigmas.length - 1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             float sigmaHat = churn.sigmaHat(sigmas[i]);
-            if (churn.active(sigmas[i])) x = churn.addNoise(r, x, sigmas[i], sigmaHat, r.randn());
+            if (churn.active(sigmas[i])) x = churn.addNoise(x, sigmas[i], sigmaHat, r.randn());
             float[] denoised = r.denoise(x, sigmaHat);
             float[] d = V.toD(x, sigmaHat, denoised);
             r.step(i, sigmas[i], sigmaHat, x, denoised);

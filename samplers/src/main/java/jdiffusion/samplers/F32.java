@@ -29,13 +29,7 @@ final class F32 {
 
     /** {@code x ** e} for a Python float exponent: torch's special cases (2, 3, 0.5, -1, ...) then powf. */
     static float pow(float x, double e) {
-        if (e == 2) return x * x;
-        if (e == 3) return x * x * x;
-        if (e == 0.5) return sqrt(x);
-        if (e == -1) return 1.0f / x;
-        if (e == -0.5) return 1.0f / sqrt(x);
-        if (e == -2) return 1.0f / (x * x);
-        return (float) Math.pow(x, (float) e);
+        return TorchMath.powScalar(x, e, false);
     }
 
     /** torch's sigmoid of a 0-d tensor: 1 / (1 + exp(-x)) with the C library's expf. */

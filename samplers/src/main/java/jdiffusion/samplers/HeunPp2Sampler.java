@@ -23,7 +23,7 @@ public final class HeunPp2Sampler extends KSampler {
             double gamma = churn.inRange(sigmas[i]) ? churn.gamma() : 0.0;
             float[] eps = r.randn();
             float sigmaHat = sigmas[i] * (float) (gamma + 1);
-            if (gamma > 0) x = churn.addNoise(r, x, sigmas[i], sigmaHat, eps);
+            if (gamma > 0) x = churn.addNoise(x, sigmas[i], sigmaHat, eps);
             float[] denoised = r.denoise(x, sigmaHat);
             float[] d = V.toD(x, sigmaHat, denoised);
             r.step(i, sigmas[i], sigmaHat, x, denoised);

@@ -1,6 +1,7 @@
 package jdiffusion.samplers;
 
 import java.util.List;
+import jdiffusion.samplers.step.HeunStep;
 
 /**
  * Implements Algorithm 2 (Heun steps) from Karras et al. (2022): an Euler predictor and the trapezoidal
@@ -18,7 +19,7 @@ public final class HeunSampler extends KSampler {
         Churn churn = Churn.of(r, sigmas.length - 1);
         for (int i = 0; i < sigmas.length - 1; i++) {
             float sigmaHat = churn.sigmaHat(sigmas[i]);
-            if (churn.active(sigmas[i])) x = churn.addNoise(r, x, sigmas[i], sigmaHat, r.randn());
+            if (churn.active(sigmas[i])) x = churn.addNoise(x, sigmas[i], sigmaHat, r.randn());
             float[] denoised = r.denoise(x, sigmaHat);
             float[] d = V.toD(x, sigmaHat, denoised);
             r.step(i, sigmas[i], sigmaHat, x, denoised);
@@ -28,9 +29,7 @@ public final class HeunSampler extends KSampler {
             } else {
                 float[] x2 = Steps.euler(x, d, dt);
                 float[] d2 = V.toD(x2, sigmas[i + 1], r.denoise(x2, sigmas[i + 1]));
-                float[] o = new float[x.length];
-                for (int j = 0; j < o.length; j++) o[j] = x[j] + ((d[j] + d2[j]) / 2f) * dt;
-                x = o;
+                x = Steps.euler(x, HeunStep.averageDerivative(d, d2), dt);
             }
         }
         return x;

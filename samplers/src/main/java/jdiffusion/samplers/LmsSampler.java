@@ -46,8 +46,10 @@ public final class LmsSampler extends KSampler {
 
     /**
      * The integral over [t_i, t_i+1] of prod_{k != j} (tau - t_{i-k}) / (t_{i-j} - t_{i-k}). The differences in
-     * the denominators are taken in float32 and the rest in double, as the reference's numpy arithmetic; the
-     * polynomial has degree below 4, so 4-point Gauss-Legendre quadrature is exact.
+     * the denominators are taken in float32 and the rest in double, as ComfyUI's numpy arithmetic (float32
+     * sigmas promoted by Python floats); the polynomial has degree below 4, so 4-point Gauss-Legendre quadrature
+     * is exact. (The diffusers face's {@code LmsStep} evaluates the polynomial on float32 tensors, as diffusers
+     * does, which rounds differently, so the two faces keep separate coefficients.)
      */
     static double coefficient(int order, float[] t, int i, int j) {
         double a = t[i];

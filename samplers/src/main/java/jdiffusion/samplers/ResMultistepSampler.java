@@ -54,7 +54,7 @@ public class ResMultistepSampler extends KSampler {
             } else {
                 denoised = r.denoise(x, sigmas[i]);
             }
-            AncestralStep a = AncestralStep.of(sigmas[i], sigmas[i + 1], eta);
+            AncestralSplit a = AncestralSplit.of(sigmas[i], sigmas[i + 1], eta);
             r.step(i, sigmas[i], sigmas[i], x, denoised);
             if (a.down() == 0 || oldDenoised == null) {
                 if (cfgPp) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jdiffusion.samplers.step.HeunStep;
 
 /**
  * Restart sampling (Xu et al. 2023, "Restart Sampling for Improving Generative Processes", arXiv:2306.14878),
@@ -127,9 +128,7 @@ public final class RestartSampler extends KSampler {
             } else {
                 float[] x2 = Steps.euler(x, d, dt);
                 float[] d2 = V.toD(x2, next, r.denoise(x2, next));
-                float[] o = new float[x.length];
-                for (int j = 0; j < o.length; j++) o[j] = x[j] + ((d[j] + d2[j]) / 2f) * dt;
-                x = o;
+                x = Steps.euler(x, HeunStep.averageDerivative(d, d2), dt);
             }
             last = next;
         }

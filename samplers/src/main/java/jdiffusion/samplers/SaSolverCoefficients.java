@@ -1,9 +1,12 @@
 package jdiffusion.samplers;
 
+import jdiffusion.samplers.step.SmallLinearSolve;
+
 /**
  * The b coefficients of SA-Solver (Xue et al. 2023, eqs. 15 and 18) for data prediction in half-logSNR:
- * integrals of e^{(1 + tau^2) lambda} times Lagrange basis polynomials through the past lambdas, or the
- * simplified order-2 forms of the paper's Appendix D. The general case is solved in double.
+ * integrals of e^{(1 + tau^2) lambda} times Lagrange basis polynomials through the past lambdas (by repeated
+ * integration by parts, then a Vandermonde solve), or the simplified order-2 forms of the paper's Appendix D.
+ * Float32 in ComfyUI's order of operations; the small solve is the shared OpenBLAS-order LU solve.
  */
 final class SaSolverCoefficients {
 
@@ -15,33 +18,39 @@ final class SaSolverCoefficients {
         int k = lambdas.length;
         if (simpleOrder2 && k == 2) return simple(sigmaNext, lambdas, lambdaS, lambdaT, tau, corrector);
         double tauMul = 1 + tau * tau;
-        double s = lambdaS;
-        double t = lambdaT;
-        double h = t - s;
-        double[] product = new double[k];
-        double decay = Math.exp(-tauMul * h);
-        for (int p = 0; p < k; p++) product[p] = Math.pow(t, p) - Math.pow(s, p) * decay;
-        double[] exp = new double[k];
+        float h = lambdaT - lambdaS;
+        // (1 + tau^2) * integral of e^{(1 + tau^2) x} x^p from s to t, with e^{(1 + tau^2) t} factored out
+        float decay = TorchMath.exp((float) (-tauMul) * h);
+        float[] product = new float[k];
+        for (int p = 0; p < k; p++) product[p] = (float) Math.pow(lambdaT, p) - (float) Math.pow(lambdaS, p) * decay;
+        float logTau = (float) Math.log(tauMul);
+        float[] integrals = new float[k];
         for (int i = 0; i < k; i++) {
-            double sum = 0;
+            // The matrix-vector product is accumulated in double, as the BLAS dot products behind torch.mv are.
+            double acc = 0;
             for (int j = 0; j <= i; j++) {
-                double logc = logFactorial(i) - logFactorial(j);
-                if (tau > 0) logc -= (i - j) * Math.log(tauMul);
-                double c = Math.exp(logc) * ((i - j) % 2 == 0 ? 1 : -1);
-                sum += c * product[j];
+                float c = (float) logFactorial(i) - (float) logFactorial(j);
+                if (tau > 0) c = c - (float) (i - j) * logTau;
+                c = TorchMath.exp(c) * ((i - j) % 2 == 0 ? 1f : -1f);
+                acc += (double) c * product[j];
             }
-            exp[i] = sum;
+            integrals[i] = (float) acc;
         }
-        // Solve V^T b = exp with V[i][j] = lambda_i^j (Lagrange integrals), Gaussian elimination with pivoting.
-        double[][] a = new double[k][k + 1];
+        // Lagrange integrals: solve V^T b = integrals, V[i][j] = lambda_i^j (torch.vander: powers by a cumulative
+        // product in double). V^T is a strided view, which torch.linalg.solve factorises as it stands.
+        float[][] vt = new float[k][k];
         for (int row = 0; row < k; row++) {
-            for (int col = 0; col < k; col++) a[row][col] = Math.pow(lambdas[col], row);
-            a[row][k] = exp[row];
+            for (int col = 0; col < k; col++) {
+                double x = lambdas[col];
+                double power = 1;
+                for (int q = 0; q < row; q++) power = (float) (power * x);
+                vt[row][col] = (float) power;
+            }
         }
-        double[] sol = solve(a, k);
+        float[] sol = SmallLinearSolve.solve(vt, integrals);
         float alphaT = sigmaNext * F32.exp(lambdaT);
         float[] out = new float[k];
-        for (int i = 0; i < k; i++) out[i] = alphaT * (float) sol[i];
+        for (int i = 0; i < k; i++) out[i] = alphaT * sol[i];
         return out;
     }
 
@@ -66,28 +75,5 @@ final class SaSolverCoefficients {
         double s = 0;
         for (int i = 2; i <= n; i++) s += Math.log(i);
         return s;
-    }
-
-    private static double[] solve(double[][] a, int n) {
-        for (int col = 0; col < n; col++) {
-            int pivot = col;
-            for (int row = col + 1; row < n; row++) {
-                if (Math.abs(a[row][col]) > Math.abs(a[pivot][col])) pivot = row;
-            }
-            double[] tmp = a[col];
-            a[col] = a[pivot];
-            a[pivot] = tmp;
-            for (int row = col + 1; row < n; row++) {
-                double f = a[row][col] / a[col][col];
-                for (int c = col; c <= n; c++) a[row][c] -= f * a[col][c];
-            }
-        }
-        double[] x = new double[n];
-        for (int row = n - 1; row >= 0; row--) {
-            double v = a[row][n];
-            for (int c = row + 1; c < n; c++) v -= a[row][c] * x[c];
-            x[row] = v / a[row][row];
-        }
-        return x;
     }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * Models", arXiv:2302.04867), multistep data prediction with the B(h) = h variant (bh1) or B(h) = e^h - 1
  * ({@link Bh2}), as ComfyUI's {@code sample_unipc}: the latent is moved to variance-preserving scale, the
  * solver runs on sigmas as time with order min(3, steps - 1) and lower order at the end, a final sigma of 0
- * is replaced by 0.001, and the result is scaled back. The listener reports each step's state and the
+ * is replaced by 0.001 (or half the last non-zero sigma where that is not above 0.001), and the result is
+ * scaled back. As in ComfyUI, a single step leaves the latent unchanged but for that scaling. The listener reports each step's state and the
  * latest data prediction, in the sampler's sigma scale.
  */
 public class UniPcSampler extends KSampler {
@@ -61,7 +62,13 @@ public class UniPcSampler extends KSampler {
     @Override
     final float[] run(SamplerRun r, float[] xIn, float[] sigmas) {
         float[] ts = sigmas.clone();
-        if (ts[ts.length - 1] == 0) ts[ts.length - 1] = 0.001f;
+        if (ts[ts.length - 1] == 0) {
+            // ComfyUI ends at sigma 0.001 instead of 0; where the schedule already reaches 0.001 that would be a
+            // zero-length step (NaN there), so the end is placed halfway below the last non-zero sigma instead.
+            float end = 0.001f;
+            if (ts.length >= 2 && !(end < ts[ts.length - 2])) end = ts[ts.length - 2] * 0.5f;
+            ts[ts.length - 1] = end;
+        }
         int steps = ts.length - 1;
         if (steps < 1) return xIn.clone();
         float[] x = V.div(xIn, F32.sqrt(1.0f + ts[0] * ts[0]));

@@ -1,5 +1,7 @@
 package jdiffusion.samplers;
 
+import jdiffusion.samplers.step.EulerStep;
+
 /**
  * Element-wise float32 operations on latents, one torch operation each, so that sampler code reads like
  * the expression it mirrors ({@code x + d * dt} is {@code add(x, mul(d, dt))}). Every call returns a new array.
@@ -39,11 +41,9 @@ final class V {
         return o;
     }
 
-    /** k-diffusion's {@code to_d}: the ODE derivative (x - denoised) / sigma (Karras et al. 2022, eq. 4). */
+    /** k-diffusion's {@code to_d}: the ODE derivative (x - denoised) / sigma (Karras et al. 2022, eq. 4), shared with the diffusers face. */
     static float[] toD(float[] x, float sigma, float[] denoised) {
-        float[] o = new float[x.length];
-        for (int i = 0; i < o.length; i++) o[i] = (x[i] - denoised[i]) / sigma;
-        return o;
+        return EulerStep.derivative(x, denoised, sigma);
     }
 
     /** {@code a * s + b * t}, as two products and a sum. */

@@ -406,10 +406,12 @@ public abstract class BackendContractTest {
     @Test
     void permuteReordersAxes() {
         Tensor x = random(930, 2, 3, 4, 5);
-        int[][] orders = {{0, 2, 3, 1}, {0, 3, 1, 2}, {3, 2, 1, 0}, {0, 1, 2, 3}, {1, 0, 2, 3}};
+        int[][] orders = {{0, 2, 3, 1}, {0, 3, 1, 2}, {3, 2, 1, 0}, {0, 1, 2, 3}, {1, 0, 2, 3}, {0, 2, 1, 3}, {2, 0, 3, 1}};
         for (int[] o : orders) {
             assertClose(ReferenceOps.permute(x, o), backend.permute(in(x), o), "permute " + Arrays.toString(o), 0);
         }
+        Tensor ones = random(932, 1, 3, 1, 5);
+        assertClose(ReferenceOps.permute(ones, 2, 0, 3, 1), backend.permute(in(ones), 2, 0, 3, 1), "permute with size-1 axes", 0);
         Tensor big = random(931, 2, 65, 33);
         assertClose(ReferenceOps.permute(big, 0, 2, 1), backend.permute(in(big), 0, 2, 1), "transpose [2,65,33]", 0);
     }

@@ -9,4 +9,12 @@ public interface ConformanceGroup {
     String name();
 
     List<ConformanceCase> cases();
+
+    /**
+     * The reference implementation the cases come from, as report lines name it when its own bug makes a
+     * case diverge ({@code diverges-from-diffusers-bug}); "diffusers" unless a suite says otherwise.
+     */
+    default String reference() {
+        return "diffusers";
+    }
 }

@@ -65,7 +65,7 @@ public final class ConformanceReport {
         }
         appendCount(line, counts, CaseResult.Outcome.PASSED_NONFINITE, "non-finite as reference");
         appendCount(line, counts, CaseResult.Outcome.PASSED_ERROR, "rejected as reference");
-        appendCount(line, counts, CaseResult.Outcome.DIVERGES_FROM_REFERENCE_BUG, "diverges-from-diffusers-bug");
+        appendCount(line, counts, CaseResult.Outcome.DIVERGES_FROM_REFERENCE_BUG, "diverges-from-" + group.reference() + "-bug");
         appendCount(line, counts, CaseResult.Outcome.FAILED, "FAILED");
         appendCount(line, counts, CaseResult.Outcome.SKIPPED, "skipped (not implemented yet)");
         out.println(line);

@@ -30,7 +30,8 @@ import jdiffusion.core.Config;
  * @param mask            the inpainting mask (white = repaint), or null
  * @param batchSize       images per batch, drawn from one noise stream
  * @param batchCount      number of batches; batch k uses seed + k * batchSize
- * @param clipSkip        text-encoder layers to skip from the end (diffusers' {@code clip_skip}; A1111's "Clip skip" minus 1)
+ * @param clipSkip        text-encoder layers to skip from the end for the prompt (diffusers' {@code clip_skip}; A1111's
+ *                        "Clip skip" minus 1); as in diffusers the negative prompt is encoded without it
  * @param sdxlOriginalSize SDXL micro-conditioning {width, height}; null for the image size
  * @param sdxlCropTopLeft  SDXL crop conditioning {top, left}; null for {0, 0}
  * @param sdxlTargetSize   SDXL target size {width, height}; null for the image size

@@ -148,7 +148,11 @@ public final class ModelInfo {
         if (file == null) return "";
         if (Files.isDirectory(file)) {
             try (Stream<Path> s = Files.list(file.resolve("unet"))) {
-                file = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().findFirst().orElse(null);
+                // the full-precision file when there are variants (diffusion_pytorch_model.safetensors before .fp16)
+                file = s.filter(p -> p.getFileName().toString().endsWith(".safetensors"))
+                        .sorted(java.util.Comparator.comparing((Path p) -> p.getFileName().toString().split("\\.").length)
+                                .thenComparing(Path::toString))
+                        .findFirst().orElse(null);
             } catch (IOException e) {
                 return "";
             }

@@ -13,7 +13,8 @@ import jdiffusion.core.text.Tokenizer;
  * Turns a prompt and a negative prompt into the UNet's conditioning for a batch, as diffusers'
  * {@code encode_prompt} does: one token window per text (truncated to the encoder's length), the
  * embeddings repeated for every image, and for classifier-free guidance the batch laid out as
- * {@code [negative x batch, positive x batch]}.
+ * {@code [negative x batch, positive x batch]}. As in diffusers, clip skip applies to the prompt only; the
+ * negative prompt is always encoded at the default layer.
  *
  * <ul>
  *   <li>SD 1.x/2.x: the text encoder's final-layer-normed states ({@code clip_skip} layers from the end).</li>
@@ -41,16 +42,20 @@ final class PromptConditioner {
         String neg = negativePrompt == null ? "" : negativePrompt;
         if (sdxl) {
             boolean zeros = guidance && negativePrompt == null && forceZerosForEmptyPrompt;
-            Encoded[] pair = encodeSdxl(model, backend, guidance && !zeros ? new String[]{neg, prompt} : new String[]{prompt}, clipSkip);
-            positive = pair[pair.length - 1];
+            positive = encodeSdxl(model, backend, new String[]{prompt}, clipSkip)[0];
             if (guidance) {
                 negative = zeros ? new Encoded(new float[positive.states.length], positive.tokens, positive.dim,
-                        new float[positive.pooled.length]) : pair[0];
+                        new float[positive.pooled.length]) : encodeSdxl(model, backend, new String[]{neg}, 0)[0];
             }
         } else {
-            Encoded[] pair = encodeSingle(model, backend, guidance ? new String[]{neg, prompt} : new String[]{prompt}, clipSkip);
-            positive = pair[pair.length - 1];
-            negative = guidance ? pair[0] : null;
+            if (guidance && clipSkip == 0) {
+                Encoded[] pair = encodeSingle(model, backend, new String[]{neg, prompt}, 0);
+                negative = pair[0];
+                positive = pair[1];
+            } else {
+                positive = encodeSingle(model, backend, new String[]{prompt}, clipSkip)[0];
+                negative = guidance ? encodeSingle(model, backend, new String[]{neg}, 0)[0] : null;
+            }
         }
         int rows = guidance ? 2 * batch : batch;
         int tokens = positive.tokens, dim = positive.dim;

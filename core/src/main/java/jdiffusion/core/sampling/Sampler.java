@@ -30,6 +30,15 @@ public interface Sampler extends Named {
         return false;
     }
 
+    /**
+     * Whether the sampler solves a stochastic differential equation whose noise should come from a Brownian
+     * motion (a noise source answering {@link NoiseSource#next(int, float, float)} consistently for overlapping
+     * intervals, such as a Brownian tree), as k-diffusion's DPM-Solver++ SDE samplers do by default.
+     */
+    default boolean prefersBrownianNoise() {
+        return false;
+    }
+
     /** Whether it needs {@link Denoiser#denoiseGuided} (the CFG++ family). */
     default boolean needsUnconditional() {
         return false;

@@ -138,11 +138,13 @@ class PipelineBehaviourTest {
     }
 
     @Test
-    void clipSkipNormalisesTheSelectedLayer() {
+    void clipSkipNormalisesTheSelectedLayerOfThePromptOnly() {
         FakeModels f = new FakeModels();
         f.pipeline().generate(request().clipSkip(1).build());
         float[] h = f.conditionings.get(0).encoderHiddenStates().toFloatArray();
-        assertEquals(98 / 100f + 1 + 1000f, h[0], 1e-3f, "final_layer_norm(hidden_states[-2]) for the start token");
+        int row = FakeModels.TOKENS * 3;
+        assertEquals(98 / 100f, h[0], 1e-6f, "the negative prompt keeps the last layer, as diffusers encodes it");
+        assertEquals(98 / 100f + 1 + 1000f, h[row], 1e-3f, "final_layer_norm(hidden_states[-2]) for the prompt's start token");
     }
 
     @Test
@@ -155,7 +157,7 @@ class PipelineBehaviourTest {
         float[] h = c.encoderHiddenStates().toFloatArray();
         for (int i = 0; i < FakeModels.TOKENS * 5; i++) assertEquals(0f, h[i], "no negative prompt: zeros (force_zeros_for_empty_prompt)");
         int row = FakeModels.TOKENS * 5;
-        assertEquals(98 / 100f + 1, h[row], 1e-6f, "encoder 1, penultimate layer, no final norm");
+        assertEquals(98 / 100f + 1, h[row], 1e-6f, "encoder 1, penultimate layer (hidden_states[-2]), no final norm");
         assertEquals(98 / 100f + 1, h[row + 3], 1e-6f, "encoder 2 follows on the last axis");
         assertArrayEquals(new float[]{16, 8, 0, 0, 16, 8, 16, 8, 0, 0, 16, 8}, c.timeIds().toFloatArray(),
                 "[orig_h, orig_w, crop_top, crop_left, target_h, target_w] per row");

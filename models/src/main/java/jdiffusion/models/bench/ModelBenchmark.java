@@ -37,7 +37,8 @@ public final class ModelBenchmark {
     /** A benchmark's outcome. */
     public record Result(String benchmark, String config, int batch, int size, String dtype, String backend,
                          double[] seconds, long flops, long convFlops, long linearFlops, long attentionFlops,
-                         long peakRssBytes, double setupSeconds) {
+                         long peakRssBytes, double setupSeconds, Map<String, Double> opSeconds, double[] cpuSeconds,
+                         String loadAverage) {
 
         public double medianSeconds() {
             double[] s = seconds.clone();
@@ -74,6 +75,9 @@ public final class ModelBenchmark {
             m.put("gflops_per_second", gflopsPerSecond());
             m.put("peak_rss_bytes", peakRssBytes);
             m.put("setup_seconds", setupSeconds);
+            if (opSeconds != null) m.put("op_seconds_counting_pass", opSeconds);
+            m.put("process_cpu_seconds", cpuSeconds);
+            m.put("load_average_before", loadAverage);
             m.put("java", Runtime.version().toString());
             m.put("processors", Runtime.getRuntime().availableProcessors());
             return m;
@@ -123,18 +127,23 @@ public final class ModelBenchmark {
         Conditioning cond = new Conditioning(ehs, textEmbeds, timeIds, List.of(), null);
         float[] t = {500f};
         FlopCounter counter = new FlopCounter();
-        UNet2DConditionModel counted = build.apply(counter.wrap(backend));
+        OpProfile profile = new OpProfile();
+        UNet2DConditionModel counted = build.apply(counter.wrap(profile.wrap(backend)));
         double setup = (System.nanoTime() - t0) / 1e9;
         counted.predict(sample, t, cond);   // the counting pass doubles as the first warm-up
         for (int i = 1; i < warmup; i++) unet.predict(sample, t, cond);
         double[] secs = new double[iterations];
+        double[] cpu = new double[iterations];
+        String load = loadAverage();
         for (int i = 0; i < iterations; i++) {
+            double c = processCpuSeconds();
             long s = System.nanoTime();
             backend.toHost(unet.predict(sample, t, cond));
             secs[i] = (System.nanoTime() - s) / 1e9;
+            cpu[i] = processCpuSeconds() - c;
         }
         return new Result("unet", preset, batch, size, dtype.safetensorsName(), backend.name(), secs, counter.totalFlops(),
-                counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup);
+                counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup, profile.seconds(), cpu, load);
     }
 
     /** One VAE decode of {@code batch} latents of {@code size x size} at SD's VAE config (tiled when asked). */
@@ -146,7 +155,8 @@ public final class ModelBenchmark {
         AutoencoderKL vae = build.apply(backend);
         Tensor latents = backend.fromHost(gaussian(new SplittableRandom(7), batch, config.latentChannels(), size, size));
         FlopCounter counter = new FlopCounter();
-        AutoencoderKL counted = build.apply(counter.wrap(backend));
+        OpProfile profile = new OpProfile();
+        AutoencoderKL counted = build.apply(counter.wrap(profile.wrap(backend)));
         double setup = (System.nanoTime() - t0) / 1e9;
         if (tiled) counted.decodeTiled(latents);
         else counted.decode(latents);
@@ -155,13 +165,18 @@ public final class ModelBenchmark {
             else vae.decode(latents);
         }
         double[] secs = new double[iterations];
+        double[] cpu = new double[iterations];
+        String load = loadAverage();
         for (int i = 0; i < iterations; i++) {
+            double c = processCpuSeconds();
             long s = System.nanoTime();
             backend.toHost(tiled ? vae.decodeTiled(latents) : vae.decode(latents));
             secs[i] = (System.nanoTime() - s) / 1e9;
+            cpu[i] = processCpuSeconds() - c;
         }
         return new Result(tiled ? "vae-decode-tiled" : "vae-decode", "sd-vae", batch, size, dtype.safetensorsName(), backend.name(),
-                secs, counter.totalFlops(), counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup);
+                secs, counter.totalFlops(), counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup,
+                profile.seconds(), cpu, load);
     }
 
     private static Tensor gaussian(SplittableRandom rnd, int... shape) {
@@ -173,6 +188,30 @@ public final class ModelBenchmark {
             v[i] = (float) (Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
         }
         return Tensor.wrap(v, shape);
+    }
+
+    /**
+     * CPU seconds this process has used (user + system, from /proc/self/stat at 100 ticks per second), or
+     * NaN where unavailable; beside wall time it shows how much of a run other processes took from it.
+     */
+    public static double processCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The system's load averages (/proc/loadavg), or "" where unavailable. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** The process's peak resident set size ({@code VmHWM} in /proc/self/status), or -1 where unavailable. */

@@ -34,7 +34,11 @@ record ComparisonCase(String id, Callable<List<Comparison>> compute) implements 
             if (Double.isNaN(worst)) break;
         }
         if (!problems.isEmpty()) return CaseResult.failed(worst, problems.toString());
-        String detail = worstCmp == null ? "" : results.size() + " tensors, worst " + worstCmp.summary();
+        String detail = "";
+        if (!results.isEmpty()) {
+            detail = results.get(0).summary();
+            if (results.size() > 1) detail += "; worst of " + results.size() + " tensors: " + worstCmp.summary();
+        }
         return new CaseResult(CaseResult.Outcome.PASSED, worst, exact, detail);
     }
 

@@ -18,6 +18,8 @@ import jdiffusion.core.conformance.ConformanceSuite;
 import jdiffusion.core.json.Json;
 import jdiffusion.core.schedule.Parameterization;
 import jdiffusion.models.clip.ClipTextModel;
+import jdiffusion.core.io.SafetensorsFile;
+import jdiffusion.models.loader.CheckpointKind;
 import jdiffusion.models.loader.Components;
 import jdiffusion.models.loader.SingleFileCheckpoint;
 import jdiffusion.models.unet.UNet2DConditionModel;
@@ -105,8 +107,9 @@ public final class ModelConformanceSuite implements ConformanceSuite {
         if (Files.isRegularFile(dir.resolve("model_index.json"))) {
             return skipped(name, "pipeline", "the txt2img pipeline is not implemented yet");
         }
-        if (cj.containsKey("adapter") || cj.containsKey("base_model") || cj.containsKey("lora_file")
-                || (cj.get("file") instanceof String f && !f.contains("LDM") && !f.contains("CompVis"))) {
+        Path checkpoint = ldmCheckpoint(dir);
+        if (checkpoint != null) return singleFileGroup(name, dir, cj, checkpoint);
+        if (cj.containsKey("adapter") || cj.containsKey("base_model") || cj.containsKey("lora_file") || cj.get("file") instanceof String) {
             return null; // adapter sets are the adapters suite's (adapters-lora)
         }
         Object cls = cj.get("class");
@@ -114,7 +117,6 @@ public final class ModelConformanceSuite implements ConformanceSuite {
         if ("UNet2DConditionModel".equals(cls)) return unetGroup(name, dir, cj);
         if ("AutoencoderKL".equals(cls)) return vaeGroup(name, dir);
         if (ReferenceFiles.exists(dir, "config.json") && isClipText(dir)) return clipGroup(name, dir);
-        if (cj.get("file") instanceof String || cj.containsKey("configs")) return singleFileGroup(name, dir, cj);
         return null;
     }
 
@@ -198,16 +200,26 @@ public final class ModelConformanceSuite implements ConformanceSuite {
         return new ComparisonCase.Group(name, ClipTextReference.cases(model, this::backend, io));
     }
 
-    /** A single LDM checkpoint checked against the folders whose configs and outputs its case.json names. */
-    private ConformanceGroup singleFileGroup(String name, Path dir, Map<String, Object> cj) throws IOException {
-        Path file;
+    /** The folder's single-file LDM checkpoint (a safetensors file other than io with UNet keys), or null. */
+    private static Path ldmCheckpoint(Path dir) throws IOException {
+        List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            file = s.filter(p -> {
+            files = s.filter(p -> {
                 String f = p.getFileName().toString();
                 return (f.endsWith(".safetensors") || f.endsWith(".safetensors.gz")) && !f.startsWith("io.");
-            }).findFirst().orElse(null);
+            }).sorted().toList();
         }
-        if (file == null) return null;
+        for (Path f : files) {
+            String plain = f.getFileName().toString().replaceFirst("\\.gz$", "");
+            try (SafetensorsFile st = SafetensorsFile.open(ReferenceFiles.resolve(dir, plain))) {
+                if (st.contains(CheckpointKind.LDM_UNET + "input_blocks.0.0.weight")) return f;
+            }
+        }
+        return null;
+    }
+
+    /** A single LDM checkpoint checked against the folders whose configs and outputs its case.json names. */
+    private ConformanceGroup singleFileGroup(String name, Path dir, Map<String, Object> cj, Path file) throws IOException {
         String fileName = file.getFileName().toString().replaceFirst("\\.gz$", "");
         Memo<SingleFileCheckpoint> ckpt = new Memo<>(() -> SingleFileCheckpoint.open(ReferenceFiles.resolve(dir, fileName)));
         List<ConformanceCase> cases = new ArrayList<>();
@@ -239,8 +251,15 @@ public final class ModelConformanceSuite implements ConformanceSuite {
                         Components.readConfig(ReferenceFiles.resolve(sd, "config.json")), backend()));
                 cases.addAll(VaeReference.cases(vae, this::backend, io, sibling + "/"));
             } else if (isClipText(sd)) {
-                Memo<ClipTextModel> te = new Memo<>(() -> ckpt.get().textEncoder(
-                        Components.readConfig(ReferenceFiles.resolve(sd, "config.json")), backend()));
+                Memo<ClipTextModel> te = new Memo<>(() -> {
+                    var config = Components.readConfig(ReferenceFiles.resolve(sd, "config.json"));
+                    SingleFileCheckpoint c = ckpt.get();
+                    // SDXL files hold two encoders: the one whose width the reference config names
+                    String second = "conditioner.embedders.1.model.token_embedding.weight";
+                    boolean useSecond = c.weights().contains(second)
+                            && c.weights().tensor(second).dim(1) == config.getInt("hidden_size", -1);
+                    return useSecond ? c.textEncoder2(config, backend()) : c.textEncoder(config, backend());
+                });
                 for (ConformanceCase c : ClipTextReference.cases(te, this::backend, io)) {
                     cases.add(new ComparisonCase(sibling + "/" + c.id(), ((ComparisonCase) c).compute()));
                 }

@@ -41,25 +41,9 @@ public final class Components {
      * is the only one. Pickled {@code .bin}/{@code .ckpt} files are refused with the conversion advice.
      */
     public static WeightSource weights(Path folder, String variant) throws IOException {
-        for (String base : WEIGHT_BASES) {
-            String v = variant == null ? "" : "." + variant;
-            Path single = folder.resolve(base + v + ".safetensors");
-            if (Files.isRegularFile(single)) return SafetensorsWeights.open(single);
-            Path index = folder.resolve(base + ".safetensors" + (variant == null ? "" : "." + variant) + ".index.json");
-            Path index2 = folder.resolve(base + v + ".safetensors.index.json");
-            if (Files.isRegularFile(index)) return SafetensorsWeights.openIndex(index);
-            if (Files.isRegularFile(index2)) return SafetensorsWeights.openIndex(index2);
-        }
-        if (variant == null) {
-            for (String base : WEIGHT_BASES) {
-                Path fp16 = folder.resolve(base + ".fp16.safetensors");
-                if (Files.isRegularFile(fp16)) return SafetensorsWeights.open(fp16);
-                Path idx = folder.resolve(base + ".safetensors.fp16.index.json");
-                if (Files.isRegularFile(idx)) return SafetensorsWeights.openIndex(idx);
-                Path idx2 = folder.resolve(base + ".fp16.safetensors.index.json");
-                if (Files.isRegularFile(idx2)) return SafetensorsWeights.openIndex(idx2);
-            }
-        }
+        WeightSource w = find(folder, variant);
+        if (w == null && variant == null) w = find(folder, "fp16");
+        if (w != null) return w;
         for (String base : WEIGHT_BASES) {
             for (String ext : List.of(".bin", ".ckpt", ".pt", ".pth")) {
                 Path pickled = folder.resolve(base + ext);
@@ -68,6 +52,23 @@ public final class Components {
         }
         throw new IOException(folder + ": no weights found (expected diffusion_pytorch_model.safetensors, model.safetensors, "
                 + (variant == null ? "" : "their ." + variant + " variants, ") + "or a *.safetensors.index.json)");
+    }
+
+    /** diffusers' names, with {@code _add_variant}: the variant goes before the last extension. */
+    private static WeightSource find(Path folder, String variant) throws IOException {
+        for (String base : WEIGHT_BASES) {
+            Path single = folder.resolve(withVariant(base + ".safetensors", variant));
+            if (Files.isRegularFile(single)) return SafetensorsWeights.open(single);
+            Path index = folder.resolve(withVariant(base + ".safetensors.index.json", variant));
+            if (Files.isRegularFile(index)) return SafetensorsWeights.openIndex(index);
+        }
+        return null;
+    }
+
+    private static String withVariant(String name, String variant) {
+        if (variant == null) return name;
+        int dot = name.lastIndexOf('.');
+        return name.substring(0, dot) + "." + variant + name.substring(dot);
     }
 
     /** A UNet from its config.json and weights. */

@@ -17,9 +17,13 @@ import jdiffusion.core.text.Tokenizer;
  * <li>{@link Style#A1111} (the default, as in A1111 and ComfyUI): emphasis syntax {@code (word:1.2)},
  * {@code (word)}, {@code [word]} and {@code BREAK}, and prompts of any length in 75-token chunks, each
  * encoded on its own and concatenated; each chunk's hidden states are scaled by their tokens' multipliers
- * and then rescaled to keep the chunk's mean (A1111's "Original" emphasis).</li>
+ * and then rescaled to keep the chunk's mean (A1111's "Original" emphasis);</li>
+ * <li>{@link Style#COMFYUI}: ComfyUI's syntax ({@code (word:1.2)}, {@code (word)}; square brackets are
+ * text), its windows (weighted segments kept whole unless 8 tokens or longer) and its weighting: a
+ * weighted token's state is moved away from the empty prompt's state at the same position,
+ * {@code z = (z - z_empty) * w + z_empty}.</li>
  * </ul>
- * For a prompt without emphasis syntax that fits in 75 tokens both styles give the same embeddings.
+ * For a prompt without emphasis syntax that fits in 75 tokens all styles give the same embeddings.
  *
  * <p>Hidden states: with one encoder, the last layer after the final layer norm, or with
  * {@code clipSkip = k > 0} the output of the k-th layer from the end, normalised (diffusers'
@@ -33,8 +37,10 @@ public final class PromptEncoder {
     public enum Style {
         /** diffusers: the literal text, one window, truncated. */
         DIFFUSERS,
-        /** A1111/ComfyUI: emphasis syntax and 75-token chunks. */
-        A1111
+        /** A1111: emphasis syntax, BREAK and 75-token chunks, mean-preserving emphasis. */
+        A1111,
+        /** ComfyUI: its emphasis syntax, windows and weighting against the empty prompt. */
+        COMFYUI
     }
 
     /** One text encoder with its tokenizer. */
@@ -92,9 +98,9 @@ public final class PromptEncoder {
         }
         int n = Math.max(a.get(0).size(), b.get(0).size());
         for (int i = 0; i < clips.size(); i++) {
-            PromptChunker chunker = chunker(clips.get(i));
-            while (a.get(i).size() < n) a.get(i).add(chunker.emptyChunk());
-            while (b.get(i).size() < n) b.get(i).add(chunker.emptyChunk());
+            PromptChunk empty = style == Style.COMFYUI ? ComfyPrompt.empty(clips.get(i).tokenizer()) : chunker(clips.get(i)).emptyChunk();
+            while (a.get(i).size() < n) a.get(i).add(empty);
+            while (b.get(i).size() < n) b.get(i).add(empty);
         }
         return List.of(encodeChunks(a), encodeChunks(b));
     }
@@ -111,6 +117,7 @@ public final class PromptEncoder {
             java.util.Arrays.fill(ones, 1f);
             return List.of(new PromptChunk(w, ones));
         }
+        if (style == Style.COMFYUI) return ComfyPrompt.chunks(c.tokenizer(), ComfyPrompt.parse(prompt));
         return chunker(c).chunks(PromptAttention.parse(prompt));
     }
 
@@ -121,19 +128,21 @@ public final class PromptEncoder {
         }
         List<Tensor> pieces = new ArrayList<>();
         Tensor pooled = null;
+        Tensor[] empty = new Tensor[clips.size()];
         for (int k = 0; k < chunks; k++) {
             List<Tensor> features = new ArrayList<>();
             for (int e = 0; e < clips.size(); e++) {
                 PromptChunk chunk = perClip.get(e).get(k);
-                TextEncoder enc = clips.get(e).encoder();
-                TextEncoding out = enc.encode(new int[][]{chunk.tokens()}, clips.size() == 2 ? clipSkip + 1 : clipSkip);
-                Tensor z;
-                if (clips.size() == 2) {
-                    z = out.selectedHiddenState();
-                } else {
-                    z = clipSkip == 0 ? out.lastHiddenState() : enc.finalLayerNorm(out.selectedHiddenState());
-                }
+                TextEncoding out = clips.get(e).encoder().encode(new int[][]{chunk.tokens()}, layerSkip());
+                Tensor z = states(e, out);
                 if (style == Style.A1111 && !chunk.unweighted()) z = emphasize(z, chunk.multipliers());
+                if (style == Style.COMFYUI && perClip.get(e).stream().anyMatch(c -> !c.unweighted())) {
+                    if (empty[e] == null) {
+                        PromptChunk blank = ComfyPrompt.empty(clips.get(e).tokenizer());
+                        empty[e] = states(e, clips.get(e).encoder().encode(new int[][]{blank.tokens()}, layerSkip()));
+                    }
+                    z = weightAgainstEmpty(z, empty[e], chunk.multipliers());
+                }
                 features.add(z);
                 if (k == 0 && e == clips.size() - 1) pooled = out.textEmbeds() != null ? out.textEmbeds() : out.pooled();
             }
@@ -141,6 +150,31 @@ public final class PromptEncoder {
         }
         Tensor hidden = pieces.size() == 1 ? pieces.get(0) : backend.concat(1, pieces.toArray(Tensor[]::new));
         return new Embedding(hidden, pooled, chunks);
+    }
+
+    private int layerSkip() {
+        return clips.size() == 2 ? clipSkip + 1 : clipSkip;
+    }
+
+    /** The hidden states the UNet gets from encoder {@code e}'s output (see the class comment). */
+    private Tensor states(int e, TextEncoding out) {
+        if (clips.size() == 2) return out.selectedHiddenState();
+        return clipSkip == 0 ? out.lastHiddenState() : clips.get(e).encoder().finalLayerNorm(out.selectedHiddenState());
+    }
+
+    /** ComfyUI's weighting: {@code z = (z - z_empty) * w + z_empty} for every token whose weight is not 1. */
+    private Tensor weightAgainstEmpty(Tensor z, Tensor empty, float[] weights) {
+        float[] v = backend.toHost(z).toFloatArray();
+        float[] e = backend.toHost(empty).toFloatArray();
+        int dim = z.dim(2);
+        for (int t = 0; t < weights.length; t++) {
+            if (weights[t] == 1f) continue;
+            for (int d = 0; d < dim; d++) {
+                int i = t * dim + d;
+                v[i] = (v[i] - e[i]) * weights[t] + e[i];
+            }
+        }
+        return backend.fromHost(Tensor.wrap(v, z.shape()));
     }
 
     /**

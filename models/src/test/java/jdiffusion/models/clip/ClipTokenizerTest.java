@@ -12,6 +12,7 @@ import java.util.Map;
 import jdiffusion.core.json.Json;
 import jdiffusion.models.conformance.ReferenceFiles;
 import jdiffusion.models.testing.TestData;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -52,5 +53,19 @@ class ClipTokenizerTest {
         }
         assertTrue(n > 50, "cases read: " + n);
         assertTrue(failures.isEmpty(), failures.size() + " of " + n + " cases differ:\n" + String.join("\n", failures));
+    }
+
+    /** Checkpoints carry no tokenizer: the bundled vocabulary is OpenAI's, as the reference set's. */
+    @Test
+    void bundledVocabularyTokenizesLikeTheReferenceOne() throws IOException {
+        Path dir = TestData.models().resolve("clip-tokenizer");
+        ClipTokenizer ref = ClipTokenizer.load(ReferenceFiles.resolve(dir, "vocab.json"), ReferenceFiles.resolve(dir, "merges.txt"), null);
+        ClipTokenizer bundled = ClipTokenizer.bundled(null);
+        assertEquals(49408, bundled.vocabularySize());
+        for (String text : List.of("a photograph of an astronaut riding a horse", "(masterpiece:1.2), 東京 🐱 don’t")) {
+            assertArrayEquals(ref.encode(text), bundled.encode(text));
+        }
+        assertEquals(0, ClipTokenizer.bundled("!").padToken());
+        assertEquals(49407, bundled.padToken());
     }
 }

@@ -2,6 +2,7 @@ package jdiffusion.samplers.noise;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import jdiffusion.core.sampling.NoiseSource;
 import jdiffusion.core.sampling.Sigmas;
 
@@ -10,15 +11,19 @@ import jdiffusion.core.sampling.Sigmas;
  * {@code BrownianTreeNoiseSampler}: the noise for a step from sigma to sigma_next is
  * (W(sigma_next) - W(sigma)) / sqrt(|sigma_next - sigma|). W is fixed by the seed and the interval alone
  * (a Brownian tree: W(sigma_max) drawn first, then each midpoint by a Brownian bridge from its own seeded
- * stream, down to a resolution far below float precision), so an SDE sampler sees the same path whatever
- * its step count or schedule, and finer steps refine rather than redraw it. Not bit-compatible with torchsde.
+ * stream, down to intervals below 1e-6 of the range, and finally the queried point by a bridge between the
+ * bracketing points, seeded by the point itself, as torchsde's BrownianTree does), so an SDE sampler sees the
+ * same path whatever its step count or schedule, and finer steps refine rather than redraw it. Not
+ * bit-compatible with torchsde.
  *
  * <p>{@link #next(int)} (draws without an interval) comes from an independent seeded stream. One run at a time.
  */
 public final class BrownianTreeNoise implements NoiseSource {
 
-    private static final int DEPTH = 40;
+    /** Tree levels: intervals of (sigma_max - sigma_min) / 2^20 at the bottom. */
+    private static final int DEPTH = 20;
     private static final int CACHE = 8;
+    private static final int NODE_CACHE = 512;
 
     private final long seed;
     private final double t0;
@@ -30,6 +35,13 @@ public final class BrownianTreeNoise implements NoiseSource {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Double, double[]> eldest) {
             return size() > CACHE;
+        }
+    };
+    /** W at recently visited midpoints, keyed by level and index: queries near each other share their path. */
+    private final Map<Long, double[]> nodes = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, double[]> eldest) {
+            return size() > NODE_CACHE;
         }
     };
 
@@ -85,16 +97,16 @@ public final class BrownianTreeNoise implements NoiseSource {
     private void ensureSize(int n) {
         if (size == -1) {
             size = n;
-            double[] z = GaussianNoise.gaussians(mix(seed, 0, 0), n);
+            SplittableRandom random = new SplittableRandom(mix(seed, 0, 0));
             double sd = Math.sqrt(t1 - t0);
             wEnd = new double[n];
-            for (int i = 0; i < n; i++) wEnd[i] = sd * z[i];
+            for (int i = 0; i < n; i++) wEnd[i] = sd * random.nextGaussian();
         } else if (size != n) {
             throw new IllegalArgumentException("this Brownian tree holds " + size + " values per draw, asked for " + n);
         }
     }
 
-    /** W(t), W(t0) = 0, by descending the tree of midpoints; linear between the two nearest at the bottom. */
+    /** W(t), W(t0) = 0, by descending the tree of midpoints; a seeded bridge sample between the two nearest at the bottom. */
     private double[] w(double t) {
         double slack = (t1 - t0) * 1e-6;
         if (t < t0 - slack || t > t1 + slack) {
@@ -111,10 +123,15 @@ public final class BrownianTreeNoise implements NoiseSource {
         long index = 0;
         for (int level = 1; level <= DEPTH && t != a && t != b; level++) {
             double m = (a + b) / 2;
-            double[] z = GaussianNoise.gaussians(mix(seed, level, index), size);
-            double sd = Math.sqrt((b - a) / 4);
-            double[] wm = new double[size];
-            for (int i = 0; i < size; i++) wm[i] = (wa[i] + wb[i]) / 2 + sd * z[i];
+            long key = ((long) level << 44) ^ index;
+            double[] wm = nodes.get(key);
+            if (wm == null) {
+                SplittableRandom random = new SplittableRandom(mix(seed, level, index));
+                double sd = Math.sqrt((b - a) / 4);
+                wm = new double[size];
+                for (int i = 0; i < size; i++) wm[i] = (wa[i] + wb[i]) / 2 + sd * random.nextGaussian();
+                nodes.put(key, wm);
+            }
             if (t < m) {
                 b = m;
                 wb = wm;
@@ -132,8 +149,10 @@ public final class BrownianTreeNoise implements NoiseSource {
             out = wb;
         } else {
             double f = (t - a) / (b - a);
+            double sd = Math.sqrt((t - a) * (b - t) / (b - a));
+            SplittableRandom random = new SplittableRandom(mix(seed, DEPTH + 1, Double.doubleToLongBits(t)));
             out = new double[size];
-            for (int i = 0; i < size; i++) out[i] = wa[i] + f * (wb[i] - wa[i]);
+            for (int i = 0; i < size; i++) out[i] = wa[i] + f * (wb[i] - wa[i]) + sd * random.nextGaussian();
         }
         cache.put(t, out);
         return out;

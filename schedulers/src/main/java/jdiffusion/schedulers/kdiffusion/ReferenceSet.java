@@ -50,10 +50,10 @@ public final class ReferenceSet {
         return Registry.of(kind, p);
     }
 
-    /** Whether {@code dir} looks like such a set. */
+    /** Whether {@code dir} looks like such a set: model samplings with sampler or schedule cases beside them. */
     public static boolean isSet(Path dir) {
-        return Files.isDirectory(dir.resolve("samplers")) && Files.isDirectory(dir.resolve("schedules"))
-                && Files.isDirectory(dir.resolve("model_sampling"));
+        return Files.isDirectory(dir.resolve("model_sampling"))
+                && (Files.isDirectory(dir.resolve("samplers")) || Files.isDirectory(dir.resolve("schedules")));
     }
 
     public Path root() {
@@ -86,6 +86,11 @@ public final class ReferenceSet {
             public synchronized List<ConformanceCase> cases() {
                 if (cases == null) cases = loader.load();
                 return cases;
+            }
+
+            @Override
+            public String reference() {
+                return "comfyui";
             }
         };
     }

@@ -119,8 +119,8 @@ final class SamplerCase implements ConformanceCase {
                     : new CaseResult(CaseResult.Outcome.PASSED_NONFINITE, 0, false, "non-finite as the reference");
         }
 
-        double tolFinal = Boolean.getBoolean("kd.exact") ? 0 : Math.max(1e-6, 10 * Cases.check(c, "fp64_final_max_rel_diff"));
-        double tolTraj = Boolean.getBoolean("kd.exact") ? 0 : Math.max(tolFinal, 10 * Cases.check(c, "fp64_traj_max_rel_diff"));
+        double tolFinal = Math.max(1e-6, 10 * Cases.check(c, "fp64_final_max_rel_diff"));
+        double tolTraj = Math.max(tolFinal, 10 * Cases.check(c, "fp64_traj_max_rel_diff"));
         Compare cmp = new Compare();
 
         List<Object> callbacks = Cases.list(c.get("callbacks"));

@@ -119,10 +119,11 @@ class SchedulerBehaviourTest {
     }
 
     @Test
-    void stepsMustComeInOrder() {
+    void stepsMustComeInOrderOnceStarted() {
+        // A run may begin part-way through its schedule (img2img, as diffusers' set_begin_index), but then
+        // every step must follow the previous one.
         SchedulerRun run = create("EulerDiscreteScheduler", Map.of()).start(4);
         float[] x = new float[4];
-        // the first step may begin part-way (img2img's begin index); after it, steps go one by one
         run.step(x, 1, x, n -> new float[n]);
         assertThrows(IllegalStateException.class, () -> run.step(x, 3, x, n -> new float[n]));
         assertThrows(IllegalStateException.class, () -> run.step(x, 1, x, n -> new float[n]));

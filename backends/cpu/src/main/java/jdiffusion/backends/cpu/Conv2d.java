@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdiffusion.core.backend.Conv2dParams;
 import jdiffusion.core.tensor.DType;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Convolution as an implicit-im2col matrix product: per image and group, Y[O, OH*OW] = W[O, C*kh*kw]
@@ -12,6 +14,8 @@ import jdiffusion.core.tensor.DType;
  * B panels, a cache block at a time, copying whole in-bounds row runs for stride 1.
  */
 final class Conv2d {
+
+    private static final VectorSpecies<Float> S = Gemm.S;
 
     private Conv2d() {
     }
@@ -80,9 +84,16 @@ final class Conv2d {
                             if (sw == 1) {
                                 int lo = Math.min(run, Math.max(0, -ix0));
                                 int hi = Math.max(lo, Math.min(run, w - ix0));
-                                if (lo > 0) Arrays.fill(dst, d + j, d + j + lo, 0f);
-                                if (hi > lo) System.arraycopy(x, rowBase + ix0 + lo, dst, d + j + lo, hi - lo);
-                                if (hi < run) Arrays.fill(dst, d + j + hi, d + j + run, 0f);
+                                if (lo == 0 && hi == run && run == Gemm.NR) {
+                                    // The common case: a whole panel row inside the image, two vector copies.
+                                    int src = rowBase + ix0;
+                                    FloatVector.fromArray(S, x, src).intoArray(dst, d + j);
+                                    FloatVector.fromArray(S, x, src + Gemm.L).intoArray(dst, d + j + Gemm.L);
+                                } else {
+                                    if (lo > 0) Arrays.fill(dst, d + j, d + j + lo, 0f);
+                                    if (hi > lo) System.arraycopy(x, rowBase + ix0 + lo, dst, d + j + lo, hi - lo);
+                                    if (hi < run) Arrays.fill(dst, d + j + hi, d + j + run, 0f);
+                                }
                             } else {
                                 for (int t = 0; t < run; t++) {
                                     int ix = ix0 + t * sw;

@@ -155,12 +155,11 @@ public final class CpuBackend implements Backend {
         HostData.Floats xv = HostData.floats(x);
         float[] ga = HostData.denseOrNull(gamma), be = HostData.denseOrNull(beta);
         float[] y = new float[Math.toIntExact(x.numel())];
-        for (int b = 0; b < n; b++) {
-            for (int g = 0; g < groups; g++) {
-                int start = (b * c + g * cg) * spatial;
-                ScalarKernels.normalize(xv.array(), xv.offset() + start, cg * spatial, eps, ga, be, g * cg, spatial, y, start);
-            }
-        }
+        par.forEach(n * groups, t -> {
+            int start = (t / groups * c + t % groups * cg) * spatial;
+            VectorKernels.normalize(xv.array(), xv.offset() + start, cg * spatial, eps, ga, be, t % groups * cg,
+                    spatial, y, start);
+        });
         return Tensor.wrap(y, x.shape());
     }
 
@@ -172,9 +171,12 @@ public final class CpuBackend implements Backend {
         HostData.Floats xv = HostData.floats(x);
         float[] ga = HostData.denseOrNull(gamma), be = HostData.denseOrNull(beta);
         float[] y = new float[Math.toIntExact(x.numel())];
-        for (int r = 0; r < y.length / Math.max(1, d); r++) {
-            ScalarKernels.normalize(xv.array(), xv.offset() + r * d, d, eps, ga, be, 0, 1, y, r * d);
-        }
+        int rows = y.length / Math.max(1, d);
+        par.forRange(rows, Math.max(1, CHUNK / Math.max(1, d)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                VectorKernels.normalize(xv.array(), xv.offset() + r * d, d, eps, ga, be, 0, 1, y, r * d);
+            }
+        });
         return Tensor.wrap(y, x.shape());
     }
 
@@ -183,9 +185,10 @@ public final class CpuBackend implements Backend {
         int d = x.dim(-1);
         HostData.Floats xv = HostData.floats(x);
         float[] y = new float[Math.toIntExact(x.numel())];
-        for (int r = 0; r < y.length / Math.max(1, d); r++) {
-            ScalarKernels.softmaxRow(xv.array(), xv.offset() + r * d, d, y, r * d);
-        }
+        int rows = y.length / Math.max(1, d);
+        par.forRange(rows, Math.max(1, CHUNK / Math.max(1, d)), (from, to) -> {
+            for (int r = from; r < to; r++) VectorKernels.softmaxRow(xv.array(), xv.offset() + r * d, d, y, r * d);
+        });
         return Tensor.wrap(y, x.shape());
     }
 
@@ -212,33 +215,30 @@ public final class CpuBackend implements Backend {
 
     // ---- activations -----------------------------------------------------------------------------
 
-    /** A float function applied elementwise. */
-    private interface FloatOp {
-        float apply(float x);
-    }
+    /** Elements per parallel chunk of a memory-bound operation. */
+    private static final int CHUNK = 1 << 15;
 
-    private static Tensor map(Tensor x, FloatOp f) {
+    private Tensor map(Tensor x, VectorKernels.Activation f, float p0, float p1) {
         HostData.Floats xv = HostData.floats(x);
         float[] y = new float[Math.toIntExact(x.numel())];
-        float[] a = xv.array();
-        int off = xv.offset();
-        for (int i = 0; i < y.length; i++) y[i] = f.apply(a[off + i]);
+        par.forRange(y.length, CHUNK, (from, to) ->
+                VectorKernels.activation(f, xv.array(), xv.offset() + from, y, from, to - from, p0, p1));
         return Tensor.wrap(y, x.shape());
     }
 
     @Override
     public Tensor silu(Tensor x) {
-        return map(x, ScalarKernels::silu);
+        return map(x, VectorKernels.Activation.SILU, 0, 0);
     }
 
     @Override
     public Tensor gelu(Tensor x, boolean tanhApproximation) {
-        return tanhApproximation ? map(x, ScalarKernels::geluTanh) : map(x, ScalarKernels::gelu);
+        return map(x, tanhApproximation ? VectorKernels.Activation.GELU_TANH : VectorKernels.Activation.GELU, 0, 0);
     }
 
     @Override
     public Tensor quickGelu(Tensor x) {
-        return map(x, ScalarKernels::quickGelu);
+        return map(x, VectorKernels.Activation.QUICK_GELU, 0, 0);
     }
 
     @Override
@@ -247,13 +247,10 @@ public final class CpuBackend implements Backend {
         if (d2 % 2 != 0) throw shapes("geglu: the last dimension of " + shape(x) + " must be even");
         int d = d2 / 2;
         HostData.Floats xv = HostData.floats(x);
-        float[] a = xv.array();
         float[] y = new float[Math.toIntExact(x.numel() / 2)];
         int rows = d == 0 ? 0 : y.length / d;
-        for (int r = 0; r < rows; r++) {
-            int base = xv.offset() + r * d2;
-            for (int i = 0; i < d; i++) y[r * d + i] = a[base + i] * ScalarKernels.gelu(a[base + d + i]);
-        }
+        par.forRange(rows, Math.max(1, CHUNK / Math.max(1, d)), (from, to) ->
+                VectorKernels.geglu(xv.array(), xv.offset() + from * d2, y, from * d, to - from, d));
         int[] shape = x.shape();
         shape[shape.length - 1] = d;
         return Tensor.wrap(y, shape);
@@ -270,13 +267,20 @@ public final class CpuBackend implements Backend {
         HostData.Floats xv = HostData.floats(x);
         float[] a = xv.array();
         float[] y = new float[Math.toIntExact((long) planes * outH * outW)];
-        for (int p = 0; p < planes; p++) {
-            for (int oy = 0; oy < outH; oy++) {
-                int src = xv.offset() + (p * h + srcY[oy]) * w;
-                int dst = (p * outH + oy) * outW;
-                for (int ox = 0; ox < outW; ox++) y[dst + ox] = a[src + srcX[ox]];
+        par.forRange(planes, Math.max(1, CHUNK / Math.max(1, outH * outW)), (from, to) -> {
+            for (int p = from; p < to; p++) {
+                for (int oy = 0; oy < outH; oy++) {
+                    int dst = (p * outH + oy) * outW;
+                    if (oy > 0 && srcY[oy] == srcY[oy - 1]) {
+                        // Same source row as the previous output row (every other row at 2x): copy it.
+                        System.arraycopy(y, dst - outW, y, dst, outW);
+                        continue;
+                    }
+                    int src = xv.offset() + (p * h + srcY[oy]) * w;
+                    for (int ox = 0; ox < outW; ox++) y[dst + ox] = a[src + srcX[ox]];
+                }
             }
-        }
+        });
         return Tensor.wrap(y, x.dim(0), x.dim(1), outH, outW);
     }
 
@@ -391,85 +395,65 @@ public final class CpuBackend implements Backend {
         }
         int[] in = x.shape();
         int[] shape = new int[rank];
-        int[] inStride = new int[rank];
-        int s = 1;
-        for (int i = rank - 1; i >= 0; i--) {
-            inStride[i] = s;
-            s *= in[i];
-        }
-        int[] stride = new int[rank];
-        for (int i = 0; i < rank; i++) {
-            shape[i] = in[order[i]];
-            stride[i] = inStride[order[i]];
-        }
+        for (int i = 0; i < rank; i++) shape[i] = in[order[i]];
         HostData.Floats xv = HostData.floats(x);
-        float[] a = xv.array();
         float[] y = new float[Math.toIntExact(x.numel())];
-        int[] idx = new int[rank];
-        for (int i = 0; i < y.length; i++) {
-            int src = xv.offset();
-            for (int dd = 0; dd < rank; dd++) src += idx[dd] * stride[dd];
-            y[i] = a[src];
-            for (int dd = rank - 1; dd >= 0; dd--) {
-                if (++idx[dd] < shape[dd]) break;
-                idx[dd] = 0;
-            }
-        }
+        Permute.permute(par, xv.array(), xv.offset(), in, order, y);
         return Tensor.wrap(y, shape);
     }
 
     // ---- elementwise -----------------------------------------------------------------------------
 
-    /** A float function of two values. */
-    private interface FloatBinary {
-        float apply(float a, float b);
-    }
-
-    private static Tensor binary(Tensor a, Tensor b, FloatBinary f) {
+    private Tensor binary(Tensor a, Tensor b, VectorKernels.Binary op) {
         Broadcast plan = new Broadcast(a.shape(), b.shape());
         HostData.Floats av = HostData.floats(a), bv = HostData.floats(b);
         float[] y = new float[Math.toIntExact(Tensor.count(plan.outShape))];
         int inner = plan.inner();
         int sa = plan.strideA[plan.sizes.length - 1], sb = plan.strideB[plan.sizes.length - 1];
-        float[] aa = av.array(), ba = bv.array();
-        for (int run = 0, outer = plan.outerCount(); run < outer; run++) {
-            int ao = av.offset() + plan.offset(run, 0);
-            int bo = bv.offset() + plan.offset(run, 1);
-            int yo = run * inner;
-            for (int i = 0; i < inner; i++) y[yo + i] = f.apply(aa[ao + i * sa], ba[bo + i * sb]);
+        int outer = plan.outerCount();
+        if (outer == 1) {
+            par.forRange(inner, CHUNK, (from, to) -> VectorKernels.binaryRun(op, av.array(), av.offset() + from * sa, sa,
+                    bv.array(), bv.offset() + from * sb, sb, y, from, to - from));
+        } else {
+            par.forRange(outer, Math.max(1, CHUNK / Math.max(1, inner)), (from, to) -> {
+                for (int run = from; run < to; run++) {
+                    VectorKernels.binaryRun(op, av.array(), av.offset() + plan.offset(run, 0), sa,
+                            bv.array(), bv.offset() + plan.offset(run, 1), sb, y, run * inner, inner);
+                }
+            });
         }
         return Tensor.wrap(y, plan.outShape);
     }
 
     @Override
     public Tensor add(Tensor a, Tensor b) {
-        return binary(a, b, Float::sum);
+        return binary(a, b, VectorKernels.Binary.ADD);
     }
 
     @Override
     public Tensor sub(Tensor a, Tensor b) {
-        return binary(a, b, (u, v) -> u - v);
+        return binary(a, b, VectorKernels.Binary.SUB);
     }
 
     @Override
     public Tensor mul(Tensor a, Tensor b) {
-        return binary(a, b, (u, v) -> u * v);
+        return binary(a, b, VectorKernels.Binary.MUL);
     }
 
     @Override
     public Tensor scale(Tensor a, float s) {
-        return map(a, v -> v * s);
+        return map(a, VectorKernels.Activation.SCALE, s, 0);
     }
 
     @Override
     public Tensor exp(Tensor x) {
-        return map(x, v -> (float) Math.exp(v));
+        return map(x, VectorKernels.Activation.EXP, 0, 0);
     }
 
     @Override
     public Tensor clamp(Tensor x, float min, float max) {
         if (!(min <= max)) throw new IllegalArgumentException("clamp: min " + min + " must not exceed max " + max);
-        return map(x, v -> Math.max(min, Math.min(max, v)));
+        return map(x, VectorKernels.Activation.CLAMP, min, max);
     }
 
     @Override

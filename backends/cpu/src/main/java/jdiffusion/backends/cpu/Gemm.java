@@ -22,15 +22,18 @@ final class Gemm {
     static final int L = S.length();
     /** Columns of C per micro-tile: two vectors. */
     static final int NR = 2 * L;
-    /** Rows of C per micro-tile: 2 x MR accumulators must fit the vector registers (32 with AVX-512, 16 with AVX2). */
-    static final int MR = L >= 16 ? 8 : 4;
+    /**
+     * Rows of C per micro-tile: 2 x MR accumulators plus three must fit the vector registers (32 with
+     * AVX-512: 14 measured best against 8 and 12; 16 with AVX2: 4).
+     */
+    static final int MR = L >= 16 ? 14 : 4;
 
     /** Depth of a cache block: a B micro-panel (KC x NR floats) stays in L1. */
-    static final int KC = Integer.getInteger("jdiffusion.gemm.kc", 256);
+    static final int KC = 256;
     /** Rows of an A block (MC x KC floats stay in L2). */
-    static final int MC = Integer.getInteger("jdiffusion.gemm.mc", 192);
+    static final int MC = 196;
     /** Columns of a B block. */
-    static final int NC = Integer.getInteger("jdiffusion.gemm.nc", 1024);
+    static final int NC = 1024;
 
     private Gemm() {
     }
@@ -289,113 +292,16 @@ final class Gemm {
     /** The register-blocked micro-kernel for this machine's vector width. */
     static void kernel(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc,
                        boolean accumulate, float[] rowBias, int rb, float[] colBias, int cb) {
-        if (MR == 8) {
-            kernel8(a, ao, b, bo, kc, c, co, ldc, accumulate, rowBias, rb, colBias, cb);
+        if (MR == 14) {
+            kernel14(a, ao, b, bo, kc, c, co, ldc, accumulate, rowBias, rb, colBias, cb);
         } else {
             kernel4(a, ao, b, bo, kc, c, co, ldc, accumulate, rowBias, rb, colBias, cb);
         }
     }
 
     /**
-     * C[8 x 2L] = (accumulate ? C : bias) + A panel (8 per k) B panel (2L per k), in 16 accumulators.
-     * Storing instead of accumulating on a tile's first depth block means C is never read cold; the
-     * bias then seeds the accumulators: {@code rowBias[rb + r]} per row, {@code colBias[cb + j]} per column.
-     */
-    static void kernel8(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc,
-                        boolean accumulate, float[] rowBias, int rb, float[] colBias, int cb) {
-        FloatVector z0 = colBias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, colBias, cb);
-        FloatVector z1 = colBias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, colBias, cb + L);
-        FloatVector c00 = z0, c01 = z1, c10 = z0, c11 = z1, c20 = z0, c21 = z1, c30 = z0, c31 = z1;
-        FloatVector c40 = z0, c41 = z1, c50 = z0, c51 = z1, c60 = z0, c61 = z1, c70 = z0, c71 = z1;
-        if (rowBias != null) {
-            c00 = c00.add(rowBias[rb + 0]);
-            c01 = c01.add(rowBias[rb + 0]);
-            c10 = c10.add(rowBias[rb + 1]);
-            c11 = c11.add(rowBias[rb + 1]);
-            c20 = c20.add(rowBias[rb + 2]);
-            c21 = c21.add(rowBias[rb + 2]);
-            c30 = c30.add(rowBias[rb + 3]);
-            c31 = c31.add(rowBias[rb + 3]);
-            c40 = c40.add(rowBias[rb + 4]);
-            c41 = c41.add(rowBias[rb + 4]);
-            c50 = c50.add(rowBias[rb + 5]);
-            c51 = c51.add(rowBias[rb + 5]);
-            c60 = c60.add(rowBias[rb + 6]);
-            c61 = c61.add(rowBias[rb + 6]);
-            c70 = c70.add(rowBias[rb + 7]);
-            c71 = c71.add(rowBias[rb + 7]);
-        }
-        // Indices linear in kk, so the JIT hoists the bounds checks out of the loop.
-        for (int kk = 0; kk < kc; kk++) {
-            int ai = ao + kk * 8;
-            int bi = bo + kk * 2 * L;
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, a[ai]);
-            c00 = b0.fma(x, c00);
-            c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = b0.fma(x, c10);
-            c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = b0.fma(x, c20);
-            c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = b0.fma(x, c30);
-            c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = b0.fma(x, c40);
-            c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = b0.fma(x, c50);
-            c51 = b1.fma(x, c51);
-            x = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = b0.fma(x, c60);
-            c61 = b1.fma(x, c61);
-            x = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = b0.fma(x, c70);
-            c71 = b1.fma(x, c71);
-        }
-        // Stores written out: a vector passed to a call that is not inlined gets boxed, in the loop too.
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, c, co));
-            c01 = c01.add(FloatVector.fromArray(S, c, co + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, co + 1 * ldc));
-            c11 = c11.add(FloatVector.fromArray(S, c, co + 1 * ldc + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
-            c21 = c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
-            c31 = c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc));
-            c41 = c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc));
-            c51 = c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
-            c60 = c60.add(FloatVector.fromArray(S, c, co + 6 * ldc));
-            c61 = c61.add(FloatVector.fromArray(S, c, co + 6 * ldc + L));
-            c70 = c70.add(FloatVector.fromArray(S, c, co + 7 * ldc));
-            c71 = c71.add(FloatVector.fromArray(S, c, co + 7 * ldc + L));
-        }
-        c00.intoArray(c, co);
-        c01.intoArray(c, co + L);
-        c10.intoArray(c, co + 1 * ldc);
-        c11.intoArray(c, co + 1 * ldc + L);
-        c20.intoArray(c, co + 2 * ldc);
-        c21.intoArray(c, co + 2 * ldc + L);
-        c30.intoArray(c, co + 3 * ldc);
-        c31.intoArray(c, co + 3 * ldc + L);
-        c40.intoArray(c, co + 4 * ldc);
-        c41.intoArray(c, co + 4 * ldc + L);
-        c50.intoArray(c, co + 5 * ldc);
-        c51.intoArray(c, co + 5 * ldc + L);
-        c60.intoArray(c, co + 6 * ldc);
-        c61.intoArray(c, co + 6 * ldc + L);
-        c70.intoArray(c, co + 7 * ldc);
-        c71.intoArray(c, co + 7 * ldc + L);
-    }
-
-    /**
-     * C[4 x 2L] = (accumulate ? C : bias) + A panel (4 per k) B panel (2L per k), in 8 accumulators.
+     * C[4 x 2L] = (accumulate ? C : bias) + A panel (4 per k) B panel (2L per k), in 8 accumulators: the
+     * micro-kernel for 16-register (AVX2) machines, otherwise as {@link #kernel14}.
      * Storing instead of accumulating on a tile's first depth block means C is never read cold; the
      * bias then seeds the accumulators: {@code rowBias[rb + r]} per row, {@code colBias[cb + j]} per column.
      */
@@ -453,5 +359,160 @@ final class Gemm {
         c21.intoArray(c, co + 2 * ldc + L);
         c30.intoArray(c, co + 3 * ldc);
         c31.intoArray(c, co + 3 * ldc + L);
+    }
+
+    /**
+     * C[14 x 2L] = (accumulate ? C : bias) + A panel (14 per k) B panel (2L per k), in 28 of the 32
+     * AVX-512 registers (two more hold B, one the broadcast A value). Storing instead of accumulating on
+     * a tile's first depth block means C is never read cold; the bias then seeds the accumulators:
+     * {@code rowBias[rb + r]} per row, {@code colBias[cb + j]} per column. Indices are linear in kk, so
+     * the JIT hoists the bounds checks out of the loop; the stores are written out because a vector
+     * passed to a call that is not inlined is boxed, inside the loop too.
+     */
+    static void kernel14(float[] a, int ao, float[] b, int bo, int kc, float[] c, int co, int ldc,
+                        boolean accumulate, float[] rowBias, int rb, float[] colBias, int cb) {
+        FloatVector z0 = colBias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, colBias, cb);
+        FloatVector z1 = colBias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, colBias, cb + L);
+        FloatVector c000 = z0, c001 = z1, c010 = z0, c011 = z1, c020 = z0, c021 = z1, c030 = z0, c031 = z1;
+        FloatVector c040 = z0, c041 = z1, c050 = z0, c051 = z1, c060 = z0, c061 = z1, c070 = z0, c071 = z1;
+        FloatVector c080 = z0, c081 = z1, c090 = z0, c091 = z1, c100 = z0, c101 = z1, c110 = z0, c111 = z1;
+        FloatVector c120 = z0, c121 = z1, c130 = z0, c131 = z1;
+        if (rowBias != null) {
+            c000 = c000.add(rowBias[rb + 0]);
+            c001 = c001.add(rowBias[rb + 0]);
+            c010 = c010.add(rowBias[rb + 1]);
+            c011 = c011.add(rowBias[rb + 1]);
+            c020 = c020.add(rowBias[rb + 2]);
+            c021 = c021.add(rowBias[rb + 2]);
+            c030 = c030.add(rowBias[rb + 3]);
+            c031 = c031.add(rowBias[rb + 3]);
+            c040 = c040.add(rowBias[rb + 4]);
+            c041 = c041.add(rowBias[rb + 4]);
+            c050 = c050.add(rowBias[rb + 5]);
+            c051 = c051.add(rowBias[rb + 5]);
+            c060 = c060.add(rowBias[rb + 6]);
+            c061 = c061.add(rowBias[rb + 6]);
+            c070 = c070.add(rowBias[rb + 7]);
+            c071 = c071.add(rowBias[rb + 7]);
+            c080 = c080.add(rowBias[rb + 8]);
+            c081 = c081.add(rowBias[rb + 8]);
+            c090 = c090.add(rowBias[rb + 9]);
+            c091 = c091.add(rowBias[rb + 9]);
+            c100 = c100.add(rowBias[rb + 10]);
+            c101 = c101.add(rowBias[rb + 10]);
+            c110 = c110.add(rowBias[rb + 11]);
+            c111 = c111.add(rowBias[rb + 11]);
+            c120 = c120.add(rowBias[rb + 12]);
+            c121 = c121.add(rowBias[rb + 12]);
+            c130 = c130.add(rowBias[rb + 13]);
+            c131 = c131.add(rowBias[rb + 13]);
+        }
+        for (int kk = 0; kk < kc; kk++) {
+            int ai = ao + kk * 14;
+            int bi = bo + kk * 2 * L;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai]);
+            c000 = b0.fma(x, c000);
+            c001 = b1.fma(x, c001);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c010 = b0.fma(x, c010);
+            c011 = b1.fma(x, c011);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c020 = b0.fma(x, c020);
+            c021 = b1.fma(x, c021);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c030 = b0.fma(x, c030);
+            c031 = b1.fma(x, c031);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c040 = b0.fma(x, c040);
+            c041 = b1.fma(x, c041);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c050 = b0.fma(x, c050);
+            c051 = b1.fma(x, c051);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c060 = b0.fma(x, c060);
+            c061 = b1.fma(x, c061);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c070 = b0.fma(x, c070);
+            c071 = b1.fma(x, c071);
+            x = FloatVector.broadcast(S, a[ai + 8]);
+            c080 = b0.fma(x, c080);
+            c081 = b1.fma(x, c081);
+            x = FloatVector.broadcast(S, a[ai + 9]);
+            c090 = b0.fma(x, c090);
+            c091 = b1.fma(x, c091);
+            x = FloatVector.broadcast(S, a[ai + 10]);
+            c100 = b0.fma(x, c100);
+            c101 = b1.fma(x, c101);
+            x = FloatVector.broadcast(S, a[ai + 11]);
+            c110 = b0.fma(x, c110);
+            c111 = b1.fma(x, c111);
+            x = FloatVector.broadcast(S, a[ai + 12]);
+            c120 = b0.fma(x, c120);
+            c121 = b1.fma(x, c121);
+            x = FloatVector.broadcast(S, a[ai + 13]);
+            c130 = b0.fma(x, c130);
+            c131 = b1.fma(x, c131);
+        }
+        if (accumulate) {
+            c000 = c000.add(FloatVector.fromArray(S, c, co));
+            c001 = c001.add(FloatVector.fromArray(S, c, co + L));
+            c010 = c010.add(FloatVector.fromArray(S, c, co + 1 * ldc));
+            c011 = c011.add(FloatVector.fromArray(S, c, co + 1 * ldc + L));
+            c020 = c020.add(FloatVector.fromArray(S, c, co + 2 * ldc));
+            c021 = c021.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
+            c030 = c030.add(FloatVector.fromArray(S, c, co + 3 * ldc));
+            c031 = c031.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
+            c040 = c040.add(FloatVector.fromArray(S, c, co + 4 * ldc));
+            c041 = c041.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
+            c050 = c050.add(FloatVector.fromArray(S, c, co + 5 * ldc));
+            c051 = c051.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
+            c060 = c060.add(FloatVector.fromArray(S, c, co + 6 * ldc));
+            c061 = c061.add(FloatVector.fromArray(S, c, co + 6 * ldc + L));
+            c070 = c070.add(FloatVector.fromArray(S, c, co + 7 * ldc));
+            c071 = c071.add(FloatVector.fromArray(S, c, co + 7 * ldc + L));
+            c080 = c080.add(FloatVector.fromArray(S, c, co + 8 * ldc));
+            c081 = c081.add(FloatVector.fromArray(S, c, co + 8 * ldc + L));
+            c090 = c090.add(FloatVector.fromArray(S, c, co + 9 * ldc));
+            c091 = c091.add(FloatVector.fromArray(S, c, co + 9 * ldc + L));
+            c100 = c100.add(FloatVector.fromArray(S, c, co + 10 * ldc));
+            c101 = c101.add(FloatVector.fromArray(S, c, co + 10 * ldc + L));
+            c110 = c110.add(FloatVector.fromArray(S, c, co + 11 * ldc));
+            c111 = c111.add(FloatVector.fromArray(S, c, co + 11 * ldc + L));
+            c120 = c120.add(FloatVector.fromArray(S, c, co + 12 * ldc));
+            c121 = c121.add(FloatVector.fromArray(S, c, co + 12 * ldc + L));
+            c130 = c130.add(FloatVector.fromArray(S, c, co + 13 * ldc));
+            c131 = c131.add(FloatVector.fromArray(S, c, co + 13 * ldc + L));
+        }
+        c000.intoArray(c, co);
+        c001.intoArray(c, co + L);
+        c010.intoArray(c, co + 1 * ldc);
+        c011.intoArray(c, co + 1 * ldc + L);
+        c020.intoArray(c, co + 2 * ldc);
+        c021.intoArray(c, co + 2 * ldc + L);
+        c030.intoArray(c, co + 3 * ldc);
+        c031.intoArray(c, co + 3 * ldc + L);
+        c040.intoArray(c, co + 4 * ldc);
+        c041.intoArray(c, co + 4 * ldc + L);
+        c050.intoArray(c, co + 5 * ldc);
+        c051.intoArray(c, co + 5 * ldc + L);
+        c060.intoArray(c, co + 6 * ldc);
+        c061.intoArray(c, co + 6 * ldc + L);
+        c070.intoArray(c, co + 7 * ldc);
+        c071.intoArray(c, co + 7 * ldc + L);
+        c080.intoArray(c, co + 8 * ldc);
+        c081.intoArray(c, co + 8 * ldc + L);
+        c090.intoArray(c, co + 9 * ldc);
+        c091.intoArray(c, co + 9 * ldc + L);
+        c100.intoArray(c, co + 10 * ldc);
+        c101.intoArray(c, co + 10 * ldc + L);
+        c110.intoArray(c, co + 11 * ldc);
+        c111.intoArray(c, co + 11 * ldc + L);
+        c120.intoArray(c, co + 12 * ldc);
+        c121.intoArray(c, co + 12 * ldc + L);
+        c130.intoArray(c, co + 13 * ldc);
+        c131.intoArray(c, co + 13 * ldc + L);
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import jdiffusion.core.backend.Backend;
 import jdiffusion.core.backend.Conv2dParams;
 import jdiffusion.core.tensor.DType;
@@ -17,8 +18,11 @@ import jdiffusion.core.tensor.Tensor;
  */
 public final class OpBenchmarks {
 
-    /** One benchmarked operation: a name, its shape in words, its nominal floating-point work, and how to run it. */
-    public record Case(String op, String shape, double flops, Function<Backend, Runnable> setup) {
+    /**
+     * One benchmarked operation: a short unique id, the op's name, its shape in words, its nominal
+     * floating-point work, and how to prepare it on a backend (inputs made once, the call returned).
+     */
+    public record Case(String id, String op, String shape, double flops, Function<Backend, Supplier<Tensor>> setup) {
     }
 
     /** A measured case. */
@@ -49,7 +53,8 @@ public final class OpBenchmarks {
         List<Case> cases = new ArrayList<>();
         for (DType wt : List.of(DType.FLOAT32, DType.FLOAT16)) {
             String suffix = wt == DType.FLOAT32 ? "" : " w=fp16";
-            cases.add(new Case("conv2d", "x[2,320,64,64] w[320,320,3,3] pad 1" + suffix, 2.0 * 2 * 320 * 320 * 9 * 64 * 64,
+            String id = wt == DType.FLOAT32 ? "" : "_fp16";
+            cases.add(new Case("conv2d" + id, "conv2d", "x[2,320,64,64] w[320,320,3,3] pad 1" + suffix, 2.0 * 2 * 320 * 320 * 9 * 64 * 64,
                     b -> {
                         Tensor x = b.fromHost(random(1, 2, 320, 64, 64));
                         Tensor w = b.fromHost(weight(2, wt, 320, 320, 3, 3));
@@ -57,21 +62,22 @@ public final class OpBenchmarks {
                         return () -> b.conv2d(x, w, bias, Conv2dParams.of(1, 1));
                     }));
         }
-        cases.add(new Case("matmul", "[4096,320] x [320,1280]", 2.0 * 4096 * 320 * 1280, b -> {
+        cases.add(new Case("matmul", "matmul", "[4096,320] x [320,1280]", 2.0 * 4096 * 320 * 1280, b -> {
             Tensor x = b.fromHost(random(4, 4096, 320));
             Tensor y = b.fromHost(random(5, 320, 1280));
             return () -> b.matmul(x, y, false);
         }));
         for (DType wt : List.of(DType.FLOAT32, DType.FLOAT16)) {
             String suffix = wt == DType.FLOAT32 ? "" : " w=fp16";
-            cases.add(new Case("linear", "x[2,4096,320] w[2560,320] (GEGLU proj)" + suffix, 2.0 * 8192 * 320 * 2560, b -> {
+            String id = wt == DType.FLOAT32 ? "" : "_fp16";
+            cases.add(new Case("linear" + id, "linear", "x[2,4096,320] w[2560,320] (GEGLU proj)" + suffix, 2.0 * 8192 * 320 * 2560, b -> {
                 Tensor x = b.fromHost(random(6, 2, 4096, 320));
                 Tensor w = b.fromHost(weight(7, wt, 2560, 320));
                 Tensor bias = b.fromHost(random(8, 2560));
                 return () -> b.linear(x, w, bias);
             }));
         }
-        cases.add(new Case("attention", "q,k,v[1,4096,320] 8 heads x 40", 4.0 * 8 * 4096 * 4096 * 40, b -> {
+        cases.add(new Case("attention", "attention", "q,k,v[1,4096,320] 8 heads x 40", 4.0 * 8 * 4096 * 4096 * 40, b -> {
             Tensor q = b.fromHost(random(9, 1, 4096, 320));
             Tensor k = b.fromHost(random(10, 1, 4096, 320));
             Tensor v = b.fromHost(random(11, 1, 4096, 320));
@@ -79,33 +85,42 @@ public final class OpBenchmarks {
             return () -> b.attention(q, k, v, 8, scale, false);
         }));
         // Normalisation: nominal 8 flops per element (mean, variance, normalise, affine); memory-bound.
-        cases.add(new Case("groupnorm", "x[2,320,64,64] 32 groups", 8.0 * 2 * 320 * 64 * 64, b -> {
+        cases.add(new Case("groupnorm", "groupnorm", "x[2,320,64,64] 32 groups", 8.0 * 2 * 320 * 64 * 64, b -> {
             Tensor x = b.fromHost(random(12, 2, 320, 64, 64));
             Tensor g = b.fromHost(random(13, 320));
             Tensor beta = b.fromHost(random(14, 320));
             return () -> b.groupNorm(x, 32, g, beta, 1e-5f);
         }));
-        cases.add(new Case("layernorm", "x[2,4096,320]", 8.0 * 2 * 4096 * 320, b -> {
+        cases.add(new Case("layernorm", "layernorm", "x[2,4096,320]", 8.0 * 2 * 4096 * 320, b -> {
             Tensor x = b.fromHost(random(15, 2, 4096, 320));
             Tensor g = b.fromHost(random(16, 320));
             Tensor beta = b.fromHost(random(17, 320));
             return () -> b.layerNorm(x, g, beta, 1e-5f);
         }));
-        cases.add(new Case("silu", "x[2,320,64,64]", 4.0 * 2 * 320 * 64 * 64, b -> {
+        cases.add(new Case("silu", "silu", "x[2,320,64,64]", 4.0 * 2 * 320 * 64 * 64, b -> {
             Tensor x = b.fromHost(random(18, 2, 320, 64, 64));
             return () -> b.silu(x);
         }));
         return cases;
     }
 
+    /** The standard case with this id; the error lists the ids. */
+    public static Case byId(String id) {
+        for (Case c : standard()) {
+            if (c.id().equals(id)) return c;
+        }
+        throw new IllegalArgumentException("no benchmark case \"" + id + "\"; known: "
+                + standard().stream().map(Case::id).toList());
+    }
+
     /** Runs {@code c}: {@code warmup} untimed calls, then the median of {@code runs} timed ones. */
     public static Result run(Backend backend, Case c, int warmup, int runs) {
-        Runnable op = c.setup().apply(backend);
-        for (int i = 0; i < warmup; i++) op.run();
+        Supplier<Tensor> op = c.setup().apply(backend);
+        for (int i = 0; i < warmup; i++) backend.toHost(op.get());
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            op.run();
+            backend.toHost(op.get());
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);

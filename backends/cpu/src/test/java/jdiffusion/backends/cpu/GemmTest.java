@@ -88,7 +88,7 @@ class GemmTest {
     @Test
     void bothMicroKernelsMatchScalar() {
         Random r = new Random(3);
-        for (int mr : new int[]{4, 8}) {
+        for (int mr : new int[]{4, 14}) {
             int kc = 37, nr = Gemm.NR;
             float[] a = random(r, kc * mr);
             float[] b = random(r, kc * nr);
@@ -104,7 +104,7 @@ class GemmTest {
             if (mr == 4) {
                 Gemm.kernel4(a, 0, b, 0, kc, c, 0, nr, true, null, 0, null, 0);
             } else {
-                Gemm.kernel8(a, 0, b, 0, kc, c, 0, nr, true, null, 0, null, 0);
+                Gemm.kernel14(a, 0, b, 0, kc, c, 0, nr, true, null, 0, null, 0);
             }
             assertNear(expected, c, kc, "kernel" + mr);
         }
