@@ -456,11 +456,13 @@ final class OpenClBackend implements Backend {
     }
 
     /** e^x elementwise. */
+    @Override
     public Tensor exp(Tensor x) {
         return unary("exp", x, OP_EXP, 0, 0);
     }
 
     /** x limited to [min, max] elementwise (PyTorch's clamp; NaN stays NaN). */
+    @Override
     public Tensor clamp(Tensor x, float min, float max) {
         return unary("clamp", x, OP_CLAMP, min, max);
     }
@@ -485,6 +487,7 @@ final class OpenClBackend implements Backend {
     }
 
     /** Zero padding of the last two dimensions, as PyTorch's {@code F.pad(x, (left, right, top, bottom))}. */
+    @Override
     public Tensor pad2d(Tensor x, int left, int right, int top, int bottom) {
         if (x.rank() < 2 || left < 0 || right < 0 || top < 0 || bottom < 0) {
             throw new IllegalArgumentException("pad2d: x " + Arrays.toString(x.shape()) + " needs 2 dimensions and padding >= 0, got ("
@@ -505,6 +508,7 @@ final class OpenClBackend implements Backend {
     }
 
     /** Rows {@code ids} of {@code weight} [V, D]; result [ids.length, D]. */
+    @Override
     public Tensor embedding(Tensor weight, int[] ids) {
         if (weight.rank() != 2) {
             throw new IllegalArgumentException("embedding: weight " + Arrays.toString(weight.shape()) + " must be [V, D]");
@@ -571,6 +575,7 @@ final class OpenClBackend implements Backend {
     }
 
     /** Elements {@code [start, start + length)} along {@code dim}, as a new tensor. */
+    @Override
     public Tensor narrow(Tensor x, int dim, int start, int length) {
         int d = dim < 0 ? dim + x.rank() : dim;
         if (d < 0 || d >= x.rank() || start < 0 || length < 0 || start + length > x.dim(d) || x.rank() > MAX_RANK) {
@@ -656,6 +661,7 @@ final class OpenClBackend implements Backend {
     }
 
     /** a - b with NumPy broadcasting. */
+    @Override
     public Tensor sub(Tensor a, Tensor b) {
         return binary("sub", a, b, OP_SUB);
     }

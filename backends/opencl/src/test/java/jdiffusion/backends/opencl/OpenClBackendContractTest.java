@@ -1,0 +1,13 @@
+package jdiffusion.backends.opencl;
+
+import jdiffusion.core.backend.Backend;
+import jdiffusion.tck.BackendContractTest;
+
+/** The OpenCL backend against the backend contract every backend meets (on PoCL in CI). */
+class OpenClBackendContractTest extends BackendContractTest {
+
+    @Override
+    protected Backend createBackend() {
+        return OpenClTestSupport.backend();
+    }
+}
