@@ -46,6 +46,11 @@ final class OpenClBackend implements Backend {
         this.memory = new DeviceMemory(runtime);
     }
 
+    /** The device runtime (kernels, queue) this backend launches on. */
+    ClRuntime runtime() {
+        return runtime;
+    }
+
     /** The device this backend runs on, in one line. */
     String deviceDescription() {
         return runtime.device.describe();
