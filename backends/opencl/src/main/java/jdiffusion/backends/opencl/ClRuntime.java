@@ -25,13 +25,14 @@ final class ClRuntime {
 
     /** Work-items per group of the tiled GEMM/convolution kernels (16 x 16), fixed in the kernel source. */
     static final int GEMM_GROUP = 256;
-    /** Output tile edge of the GEMM/convolution kernels. */
-    static final int GEMM_TILE = 64;
+    /** Output tile edges of the two builds of the GEMM/convolution kernels (small and large products). */
+    static final int SMALL_TILE = 64, LARGE_TILE = 128;
 
     private static final String BUILD_OPTIONS = "-cl-std=CL1.2";
-    private static final List<String> KERNELS = List.of("gemm", "conv2d", "norm_rows", "softmax_rows", "unary",
+    private static final List<String> KERNELS = List.of("norm_rows", "softmax_rows", "unary",
             "geglu", "binary_same", "binary_broadcast", "gather", "scatter", "convert", "upsample_nearest", "pad2d",
             "embedding");
+    private static final List<String> TILED_KERNELS = List.of("gemm", "conv2d");
     private static final Map<Long, ClRuntime> SHARED = new HashMap<>();
 
     /** A kernel object and its name (for error messages). */
@@ -54,7 +55,7 @@ final class ClRuntime {
     /** Query rows per work-group of the attention kernel (a power of two). */
     final int attentionGroup;
 
-    private final MemorySegment program;
+    private final List<MemorySegment> programs = new java.util.ArrayList<>();
     private final Map<String, Kernel> kernels = new LinkedHashMap<>();
     private final Map<Long, Attention> attention = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -71,23 +72,33 @@ final class ClRuntime {
         this.device = device;
         this.context = cl.createContext(device.handle());
         MemorySegment q = null;
-        MemorySegment p = null;
         try {
             q = cl.createQueue(context, device.handle());
-            p = cl.buildProgram(context, device.handle(), source("common.cl") + source("kernels.cl"), BUILD_OPTIONS,
+            String common = source("common.cl");
+            MemorySegment p = cl.buildProgram(context, device.handle(), common + source("kernels.cl"), BUILD_OPTIONS,
                     "kernels.cl for " + device.name());
+            programs.add(p);
             for (String name : KERNELS) kernels.put(name, new Kernel(name, cl.createKernel(p, name)));
+            for (int tile : new int[]{SMALL_TILE, LARGE_TILE}) {
+                MemorySegment g = cl.buildProgram(context, device.handle(), common + source("gemm.cl"),
+                        BUILD_OPTIONS + " -DTS=" + tile, "gemm.cl (tile " + tile + ") for " + device.name());
+                programs.add(g);
+                for (String name : TILED_KERNELS) {
+                    String key = tiledName(name, tile);
+                    kernels.put(key, new Kernel(key, cl.createKernel(g, name)));
+                }
+            }
         } catch (RuntimeException e) {
             for (Kernel k : kernels.values()) cl.releaseKernel(k.handle());
-            if (p != null) cl.releaseProgram(p);
+            for (MemorySegment p : programs) cl.releaseProgram(p);
             if (q != null) cl.releaseQueue(q);
             cl.releaseContext(context);
             scratchArena.close();
             throw e;
         }
         this.queue = q;
-        this.program = p;
-        for (String tiled : List.of("gemm", "conv2d")) {
+        for (String tiled : List.of(tiledName("gemm", SMALL_TILE), tiledName("gemm", LARGE_TILE),
+                tiledName("conv2d", SMALL_TILE), tiledName("conv2d", LARGE_TILE))) {
             long max = cl.kernelWorkGroupSize(kernels.get(tiled).handle(), device.handle(), tiled);
             if (max < GEMM_GROUP) {
                 close();
@@ -138,10 +149,15 @@ final class ClRuntime {
         attention.clear();
         for (Kernel k : kernels.values()) cl.releaseKernel(k.handle());
         kernels.clear();
-        cl.releaseProgram(program);
+        for (MemorySegment p : programs) cl.releaseProgram(p);
         cl.releaseQueue(queue);
         cl.releaseContext(context);
         scratchArena.close();
+    }
+
+    /** The name of a tiled kernel built for output tiles of {@code tile} x {@code tile}. */
+    static String tiledName(String kernel, int tile) {
+        return kernel + tile;
     }
 
     Kernel kernel(String name) {

@@ -39,6 +39,8 @@ final class OpenClBackend implements Backend {
     private final DeviceMemory memory;
     private final Map<MappedKey, MappedUpload> mappedUploads = new HashMap<>();
     private volatile boolean closed;
+    /** Tests set this to run every product with one tile size (0: chosen per product). */
+    volatile int forcedTile;
 
     OpenClBackend(String name, ClRuntime runtime) {
         this.name = name;
@@ -284,11 +286,22 @@ final class OpenClBackend implements Backend {
         }
     }
 
+    /**
+     * The output tile for an m x n (x batch) product: large tiles reuse each load twice as often, but only pay
+     * when there are enough of them to keep every compute unit busy.
+     */
+    private int tile(long m, long n, long batch) {
+        if (forcedTile != 0) return forcedTile;
+        int large = ClRuntime.LARGE_TILE;
+        long tiles = ((m + large - 1) / large) * ((n + large - 1) / large) * batch;
+        return m >= large && n >= large && tiles >= 2L * runtime.device.computeUnits() ? large : ClRuntime.SMALL_TILE;
+    }
+
     private void gemm(Operand a, long aBatch, Operand b, long bBatch, boolean bTrans, Operand bias, ClBuffer c,
                       int m, int n, int k, int batch) {
-        int t = ClRuntime.GEMM_TILE;
-        long[] global = {roundUp(n, t) / 4, roundUp(m, t) / 4, batch};
-        runtime.launch(runtime.kernel("gemm"), global, new long[]{16, 16, 1},
+        int t = tile(m, n, batch);
+        long[] global = {roundUp(n, t) / (t / 16), roundUp(m, t) / (t / 16), batch};
+        runtime.launch(runtime.kernel(ClRuntime.tiledName("gemm", t)), global, new long[]{16, 16, 1},
                 a.buffer(), a.dtype(), aBatch, b.buffer(), b.dtype(), bBatch, bTrans ? 1 : 0,
                 buf(bias), dt(bias), has(bias), c, m, n, k);
     }
@@ -318,9 +331,9 @@ final class OpenClBackend implements Backend {
         try (Call c = new Call("conv2d")) {
             Operand xo = c.in(x, "x"), wo = c.in(weight, "weight"), bo = c.in(bias, "bias");
             Tensor y = result(new int[]{n, o, oh, ow});
-            int t = ClRuntime.GEMM_TILE;
-            long[] global = {roundUp((long) oh * ow, t) / 4, roundUp(o / g, t) / 4, (long) n * g};
-            runtime.launch(runtime.kernel("conv2d"), global, new long[]{16, 16, 1},
+            int t = tile(o / g, (long) oh * ow, (long) n * g);
+            long[] global = {roundUp((long) oh * ow, t) / (t / 16), roundUp(o / g, t) / (t / 16), (long) n * g};
+            runtime.launch(runtime.kernel(ClRuntime.tiledName("conv2d", t)), global, new long[]{16, 16, 1},
                     xo.buffer(), xo.dtype(), wo.buffer(), wo.dtype(), buf(bo), dt(bo), has(bo), out(y),
                     ch, h, w, o, kh, kw, oh, ow, p.strideH(), p.strideW(), p.padH(), p.padW(),
                     p.dilationH(), p.dilationW(), g);

@@ -170,12 +170,12 @@ class OpenClResidencyTest {
             ClRuntime rt = cl.runtime();
             ClBuffer b = (ClBuffer) cl.zeros(16).deviceBuffer();
             // The tiled GEMM requires 16 x 16 work-groups; 8 x 8 is refused by the runtime.
-            OpenClException e = assertThrows(OpenClException.class, () -> rt.launch(rt.kernel("gemm"),
+            OpenClException e = assertThrows(OpenClException.class, () -> rt.launch(rt.kernel(ClRuntime.tiledName("gemm", ClRuntime.SMALL_TILE)),
                     new long[]{16, 16, 1}, new long[]{8, 8, 1}, b, 0, 0L, b, 0, 0L, 0, ClRuntime.NULL_BUFFER, 0, 0, b, 4, 4, 4));
             assertEquals("clEnqueueNDRangeKernel", e.call());
-            assertEquals("gemm", e.kernel());
+            assertEquals("gemm64", e.kernel());
             assertEquals("CL_INVALID_WORK_GROUP_SIZE", e.errorName());
-            assertTrue(e.getMessage().startsWith("clEnqueueNDRangeKernel (kernel gemm) failed: CL_INVALID_WORK_GROUP_SIZE"),
+            assertTrue(e.getMessage().startsWith("clEnqueueNDRangeKernel (kernel gemm64) failed: CL_INVALID_WORK_GROUP_SIZE"),
                     e.getMessage());
         }
     }
