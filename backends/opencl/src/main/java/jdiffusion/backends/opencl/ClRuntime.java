@@ -15,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One device's OpenCL context, in-order command queue and compiled kernels, shared by every backend
- * created for that device (reference-counted): the kernels are compiled once per device, when the first
- * backend starts; attention is compiled per head size on first use and kept.
+ * created for that device: the kernels are compiled once per device and process, when the first backend
+ * starts; attention is compiled per head size on first use and kept.
  *
  * <p>Launches are serialised by one lock (kernel arguments are per kernel object, and {@code clSetKernelArg}
  * is not thread-safe); the queue runs them in order, so a result is ready for the next launch without waiting.
@@ -62,7 +62,6 @@ final class ClRuntime {
     private final Arena scratchArena = Arena.ofShared();
     private final MemorySegment scratch = scratchArena.allocate(64, 16);
     private String lastKernel;
-    private int users;
 
     private record Attention(MemorySegment program, Kernel kernel, int keysPerTile) {
     }
@@ -111,7 +110,10 @@ final class ClRuntime {
         this.attentionGroup = powerOfTwoAtMost(Math.min(64, device.maxWorkGroupSize()));
     }
 
-    /** The runtime of {@code device}, created (kernels compiled) for its first user. */
+    /**
+     * The runtime of {@code device}: created, with its kernels compiled, for the first backend on the device,
+     * then kept for the life of the process, so later backends on the device start without compiling.
+     */
     static ClRuntime acquire(OpenCl cl, ClDevice device) {
         synchronized (SHARED) {
             ClRuntime r = SHARED.get(device.handle().address());
@@ -119,25 +121,19 @@ final class ClRuntime {
                 r = new ClRuntime(cl, device);
                 SHARED.put(device.handle().address(), r);
             }
-            r.users++;
             return r;
         }
     }
 
-    /** Gives up one use; the last one releases the kernels, queue and context. */
+    /** Waits for the work a closing backend enqueued; the runtime itself stays for the next backend. */
     void release() {
-        synchronized (SHARED) {
-            if (--users > 0) return;
-            SHARED.remove(device.handle().address());
-            lock.lock();
-            try {
-                cl.finish(queue, lastKernel);
-            } catch (OpenClException ignored) {
-                // Closing anyway; an error here was already reported by the call that caused it.
-            } finally {
-                lock.unlock();
-            }
-            close();
+        lock.lock();
+        try {
+            cl.finish(queue, lastKernel);
+        } catch (OpenClException ignored) {
+            // The backend is closing; an error here was already reported by the call that caused it.
+        } finally {
+            lock.unlock();
         }
     }
 
