@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * when the backend closes.
  *
  * <p>The Java heap does not see device memory, so unreachable tensors may hold much of it before a
- * collection runs their cleaners; when an allocation would pass the budget (or the driver refuses one),
- * a collection is requested and the allocation retried once the cleaners have had a moment to run.
+ * collection runs their cleaners. Past a budget (80% of the device's memory) a collection is requested
+ * once per eighth of the budget allocated since the last one, so that a working set that really is that
+ * large (a model's weights) does not collect on every allocation; when the driver refuses memory, a
+ * collection runs and the allocation (or launch) is retried once the cleaners have released what they can.
  */
 final class DeviceMemory {
 
@@ -21,6 +23,7 @@ final class DeviceMemory {
     private final long budget;
     private final Set<Allocation> live = ConcurrentHashMap.newKeySet();
     private final AtomicLong liveBytes = new AtomicLong();
+    private final AtomicLong allocatedSinceCollection = new AtomicLong();
     private volatile boolean closed;
 
     DeviceMemory(ClRuntime runtime) {
@@ -72,11 +75,11 @@ final class DeviceMemory {
             throw new IllegalArgumentException("a tensor of " + bytes + " bytes exceeds the largest buffer OpenCL device "
                     + runtime.device.name() + " allocates (" + runtime.device.maxAllocBytes() + " bytes)");
         }
-        if (liveBytes.get() + size > budget) collectUnreachable(size);
+        if (liveBytes.get() + size > budget && allocatedSinceCollection.get() > budget / 8) collect(20);
         int[] err = new int[1];
         MemorySegment mem = cl.createBuffer(runtime.context, size, err);
-        if (err[0] == -4 || err[0] == -5 || err[0] == -6) {
-            collectUnreachable(size);
+        if (isOutOfMemory(err[0])) {
+            collect(1000);
             mem = cl.createBuffer(runtime.context, size, err);
         }
         if (err[0] != OpenCl.CL_SUCCESS) {
@@ -86,19 +89,35 @@ final class DeviceMemory {
         Allocation a = new Allocation(mem, size);
         live.add(a);
         liveBytes.addAndGet(size);
+        allocatedSinceCollection.addAndGet(size);
         return new ClBuffer(this, a);
     }
 
-    /** Asks the collector to find unreachable tensors and waits briefly for their buffers to be released. */
-    private void collectUnreachable(long wanted) {
-        for (int attempt = 0; attempt < 5 && liveBytes.get() + wanted > budget; attempt++) {
-            System.gc();
-            try {
-                Thread.sleep(10L << attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+    /** Whether an OpenCL error means the device (or host) ran out of memory. */
+    static boolean isOutOfMemory(int error) {
+        return error == -4 || error == -5 || error == -6;
+    }
+
+    /**
+     * Asks the collector to find unreachable tensors and waits up to {@code maxMillis} for their cleaners
+     * to release device memory (returning as soon as the releases stop).
+     */
+    void collect(long maxMillis) {
+        allocatedSinceCollection.set(0);
+        long before = liveBytes.get();
+        System.gc();
+        long deadline = System.nanoTime() + maxMillis * 1_000_000;
+        long last = before;
+        try {
+            Thread.sleep(2);
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(5);
+                long now = liveBytes.get();
+                if (now == last && now < before) return;
+                last = now;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

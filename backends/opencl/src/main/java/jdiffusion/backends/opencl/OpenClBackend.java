@@ -301,7 +301,7 @@ final class OpenClBackend implements Backend {
                       int m, int n, int k, int batch) {
         int t = tile(m, n, batch);
         long[] global = {roundUp(n, t) / (t / 16), roundUp(m, t) / (t / 16), batch};
-        runtime.launch(runtime.kernel(ClRuntime.tiledName("gemm", t)), global, new long[]{16, 16, 1},
+        launch(runtime.kernel(ClRuntime.tiledName("gemm", t)), global, new long[]{16, 16, 1},
                 a.buffer(), a.dtype(), aBatch, b.buffer(), b.dtype(), bBatch, bTrans ? 1 : 0,
                 buf(bias), dt(bias), has(bias), c, m, n, k);
     }
@@ -333,7 +333,7 @@ final class OpenClBackend implements Backend {
             Tensor y = result(new int[]{n, o, oh, ow});
             int t = tile(o / g, (long) oh * ow, (long) n * g);
             long[] global = {roundUp((long) oh * ow, t) / (t / 16), roundUp(o / g, t) / (t / 16), (long) n * g};
-            runtime.launch(runtime.kernel(ClRuntime.tiledName("conv2d", t)), global, new long[]{16, 16, 1},
+            launch(runtime.kernel(ClRuntime.tiledName("conv2d", t)), global, new long[]{16, 16, 1},
                     xo.buffer(), xo.dtype(), wo.buffer(), wo.dtype(), buf(bo), dt(bo), has(bo), out(y),
                     ch, h, w, o, kh, kw, oh, ow, p.strideH(), p.strideW(), p.padH(), p.padW(),
                     p.dilationH(), p.dilationW(), g);
@@ -380,7 +380,7 @@ final class OpenClBackend implements Backend {
             Operand xo = c.in(x, "x"), go = c.in(gamma, "gamma"), bo = c.in(beta, "beta");
             Tensor y = result(x.shape());
             int wg = runtime.reductionGroup;
-            runtime.launch(runtime.kernel("norm_rows"), new long[]{rows * wg}, new long[]{wg},
+            launch(runtime.kernel("norm_rows"), new long[]{rows * wg}, new long[]{wg},
                     xo.buffer(), xo.dtype(), out(y), length, s, groups, cg,
                     buf(go), dt(go), has(go), buf(bo), dt(bo), has(bo), eps, new ClRuntime.Local(4L * wg));
             return y;
@@ -396,7 +396,7 @@ final class OpenClBackend implements Backend {
             Tensor y = result(x.shape());
             int wg = runtime.reductionGroup;
             long rows = d == 0 ? 0 : x.numel() / d;
-            runtime.launch(runtime.kernel("softmax_rows"), new long[]{rows * wg}, new long[]{wg},
+            launch(runtime.kernel("softmax_rows"), new long[]{rows * wg}, new long[]{wg},
                     xo.buffer(), xo.dtype(), out(y), d, new ClRuntime.Local(4L * wg));
             return y;
         }
@@ -417,7 +417,7 @@ final class OpenClBackend implements Backend {
             Tensor y = result(new int[]{b, lq, heads * dv});
             if (d == 0 || dv == 0 || lk == 0) return y;
             int bq = runtime.attentionGroup;
-            runtime.launch(runtime.attentionKernel(d, dv), new long[]{roundUp(lq, bq), heads, b}, new long[]{bq, 1, 1},
+            launch(runtime.attentionKernel(d, dv), new long[]{roundUp(lq, bq), heads, b}, new long[]{bq, 1, 1},
                     qo.buffer(), qo.dtype(), ko.buffer(), ko.dtype(), vo.buffer(), vo.dtype(), out(y),
                     lq, lk, heads, scale, causal ? 1 : 0);
             return y;
@@ -430,7 +430,7 @@ final class OpenClBackend implements Backend {
         try (Call c = new Call(op)) {
             Operand xo = c.in(x, "x");
             Tensor y = result(x.shape());
-            runtime.launch(runtime.kernel("unary"), grid1(x.numel()), null,
+            launch(runtime.kernel("unary"), grid1(x.numel()), null,
                     xo.buffer(), xo.dtype(), out(y), x.numel(), code, a, b);
             return y;
         }
@@ -462,7 +462,7 @@ final class OpenClBackend implements Backend {
         try (Call c = new Call("geglu")) {
             Operand xo = c.in(x, "x");
             Tensor y = result(shape);
-            runtime.launch(runtime.kernel("geglu"), grid1(y.numel()), null, xo.buffer(), xo.dtype(), out(y), y.numel(), f);
+            launch(runtime.kernel("geglu"), grid1(y.numel()), null, xo.buffer(), xo.dtype(), out(y), y.numel(), f);
             return y;
         }
     }
@@ -498,7 +498,7 @@ final class OpenClBackend implements Backend {
             Operand xo = c.in(x, "x");
             Tensor y = result(new int[]{x.dim(0), x.dim(1), outH, outW});
             // PyTorch's scale for a requested size: (float) in / out.
-            runtime.launch(runtime.kernel("upsample_nearest"), grid1(y.numel()), null,
+            launch(runtime.kernel("upsample_nearest"), grid1(y.numel()), null,
                     xo.buffer(), xo.dtype(), out(y), y.numel(), h, w, outH, outW, (float) h / outH, (float) w / outW);
             return y;
         }
@@ -519,7 +519,7 @@ final class OpenClBackend implements Backend {
         try (Call c = new Call("pad2d")) {
             Operand xo = c.in(x, "x");
             Tensor y = result(shape);
-            runtime.launch(runtime.kernel("pad2d"), grid1(y.numel()), null,
+            launch(runtime.kernel("pad2d"), grid1(y.numel()), null,
                     xo.buffer(), xo.dtype(), out(y), y.numel(), h, w, oh, ow, top, left);
             return y;
         }
@@ -546,7 +546,7 @@ final class OpenClBackend implements Backend {
                 }
             }
             Tensor y = result(new int[]{ids.length, d});
-            runtime.launch(runtime.kernel("embedding"), grid1(y.numel()), null,
+            launch(runtime.kernel("embedding"), grid1(y.numel()), null,
                     wo.buffer(), wo.dtype(), idBuffer, out(y), y.numel(), d);
             return y;
         }
@@ -582,7 +582,7 @@ final class OpenClBackend implements Backend {
             for (Tensor p : parts) {
                 Operand po = c.in(p.dtype() == common ? p : convert(p, common), "part");
                 if (po.buffer().byteSize() > 0 && p.numel() > 0) {
-                    runtime.launch(runtime.kernel("scatter"), grid1(p.numel()), null,
+                    launch(runtime.kernel("scatter"), grid1(p.numel()), null,
                             po.buffer(), out(y), common.byteSize(), p.numel(), offset * strides[d],
                             padded(p.shape(), 1), padded(strides, 0));
                 }
@@ -634,9 +634,20 @@ final class OpenClBackend implements Backend {
             DType dtype = x.dtype() == DType.FLOAT64 ? DType.FLOAT32 : x.dtype();
             Operand xo = c.in(x, "x");
             Tensor y = Tensor.onDevice(dtype, shape, memory.allocate(Tensor.count(shape) * dtype.byteSize()));
-            runtime.launch(runtime.kernel("gather"), grid1(y.numel()), null,
+            launch(runtime.kernel("gather"), grid1(y.numel()), null,
                     xo.buffer(), out(y), dtype.byteSize(), y.numel(), base, padded(shape, 1), padded(strides, 0));
             return y;
+        }
+    }
+
+    /** Enqueues a kernel; when the device is out of memory, reclaims unreachable tensors' buffers and tries once more. */
+    private void launch(ClRuntime.Kernel kernel, long[] global, long[] local, Object... args) {
+        try {
+            runtime.launch(kernel, global, local, args);
+        } catch (OpenClException e) {
+            if (!DeviceMemory.isOutOfMemory(e.errorCode())) throw e;
+            memory.collect(1000);
+            runtime.launch(kernel, global, local, args);
         }
     }
 
@@ -690,10 +701,10 @@ final class OpenClBackend implements Backend {
             Operand ao = c.in(a, "a"), bo = c.in(b, "b");
             Tensor y = result(shape);
             if (Arrays.equals(a.shape(), b.shape())) {
-                runtime.launch(runtime.kernel("binary_same"), grid1(y.numel()), null,
+                launch(runtime.kernel("binary_same"), grid1(y.numel()), null,
                         ao.buffer(), ao.dtype(), bo.buffer(), bo.dtype(), out(y), y.numel(), code);
             } else {
-                runtime.launch(runtime.kernel("binary_broadcast"), grid1(y.numel()), null,
+                launch(runtime.kernel("binary_broadcast"), grid1(y.numel()), null,
                         ao.buffer(), ao.dtype(), bo.buffer(), bo.dtype(), out(y), y.numel(), code,
                         padded(shape, 1), broadcastStrides(a.shape(), shape.length), broadcastStrides(b.shape(), shape.length));
             }
@@ -763,7 +774,7 @@ final class OpenClBackend implements Backend {
         try (Call c = new Call("convert")) {
             Operand xo = c.in(x, "x");
             Tensor y = Tensor.onDevice(dtype, x.shape(), memory.allocate(x.numel() * dtype.byteSize()));
-            runtime.launch(runtime.kernel("convert"), grid1(x.numel()), null, xo.buffer(), xo.dtype(), out(y), code, x.numel());
+            launch(runtime.kernel("convert"), grid1(x.numel()), null, xo.buffer(), xo.dtype(), out(y), code, x.numel());
             return y;
         }
     }
