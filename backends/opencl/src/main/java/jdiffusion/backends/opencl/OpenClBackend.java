@@ -779,8 +779,9 @@ final class OpenClBackend implements Backend {
         }
     }
 
-    /** Waits until every operation enqueued so far has finished (for timing). */
-    void synchronize() {
+    /** Waits until every operation enqueued so far has finished on the device. */
+    @Override
+    public void synchronize() {
         open();
         runtime.finish();
     }
