@@ -25,8 +25,8 @@ final class ClRuntime {
 
     /** Work-items per group of the tiled GEMM/convolution kernels (16 x 16), fixed in the kernel source. */
     static final int GEMM_GROUP = 256;
-    /** Output tile edges of the two builds of the GEMM/convolution kernels (small and large products). */
-    static final int SMALL_TILE = 64, LARGE_TILE = 128;
+    /** Output tile edges of the three builds of the GEMM/convolution kernels (thin, small and large products). */
+    static final int THIN_TILE = 16, SMALL_TILE = 64, LARGE_TILE = 128;
 
     private static final String BUILD_OPTIONS = "-cl-std=CL1.2";
     private static final List<String> KERNELS = List.of("norm_rows", "softmax_rows", "unary",
@@ -78,7 +78,7 @@ final class ClRuntime {
                     "kernels.cl for " + device.name());
             programs.add(p);
             for (String name : KERNELS) kernels.put(name, new Kernel(name, cl.createKernel(p, name)));
-            for (int tile : new int[]{SMALL_TILE, LARGE_TILE}) {
+            for (int tile : new int[]{THIN_TILE, SMALL_TILE, LARGE_TILE}) {
                 MemorySegment g = cl.buildProgram(context, device.handle(), common + source("gemm.cl"),
                         BUILD_OPTIONS + " -DTS=" + tile, "gemm.cl (tile " + tile + ") for " + device.name());
                 programs.add(g);
@@ -96,8 +96,7 @@ final class ClRuntime {
             throw e;
         }
         this.queue = q;
-        for (String tiled : List.of(tiledName("gemm", SMALL_TILE), tiledName("gemm", LARGE_TILE),
-                tiledName("conv2d", SMALL_TILE), tiledName("conv2d", LARGE_TILE))) {
+        for (String tiled : kernels.keySet().stream().filter(k -> k.startsWith("gemm") || k.startsWith("conv2d")).toList()) {
             long max = cl.kernelWorkGroupSize(kernels.get(tiled).handle(), device.handle(), tiled);
             if (max < GEMM_GROUP) {
                 close();

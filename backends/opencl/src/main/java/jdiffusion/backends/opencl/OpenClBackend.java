@@ -287,14 +287,20 @@ final class OpenClBackend implements Backend {
     }
 
     /**
-     * The output tile for an m x n (x batch) product: large tiles reuse each load twice as often, but only pay
-     * when there are enough of them to keep every compute unit busy.
+     * The output tile for an m x n (x batch) product: large tiles reuse each load more often, but only pay
+     * when there are enough of them to keep every compute unit busy; thin products (a few rows, a few
+     * pixels) take 16-wide tiles, which waste less on the short side and make more work-groups.
      */
     private int tile(long m, long n, long batch) {
         if (forcedTile != 0) return forcedTile;
-        int large = ClRuntime.LARGE_TILE;
-        long tiles = ((m + large - 1) / large) * ((n + large - 1) / large) * batch;
-        return m >= large && n >= large && tiles >= 2L * runtime.device.computeUnits() ? large : ClRuntime.SMALL_TILE;
+        int cu = runtime.device.computeUnits();
+        if (m >= 128 && n >= 128 && tiles(m, n, batch, ClRuntime.LARGE_TILE) >= 2L * cu) return ClRuntime.LARGE_TILE;
+        if (m >= 32 && n >= 32 && tiles(m, n, batch, ClRuntime.SMALL_TILE) >= cu) return ClRuntime.SMALL_TILE;
+        return ClRuntime.THIN_TILE;
+    }
+
+    private static long tiles(long m, long n, long batch, int tile) {
+        return ((m + tile - 1) / tile) * ((n + tile - 1) / tile) * batch;
     }
 
     private void gemm(Operand a, long aBatch, Operand b, long bBatch, boolean bTrans, Operand bias, ClBuffer c,

@@ -5,7 +5,8 @@
 // Work-groups of 16 x 16 items compute TS x TS tiles of the result, each item RT x RT values strided by
 // 16 (so neighbouring items touch neighbouring columns); operands are staged through local memory TK
 // columns of K at a time. Rows of the tiles are padded by one float against bank conflicts.
-// Compiled twice: TS 64 / RT 4 for small products, TS 128 / RT 8 for large ones (more reuse per load).
+// Built three times: TS 16 for thin products (few rows or pixels), 64 for small, 128 for large ones
+// (more reuse per load).
 
 #ifndef TS
 #define TS 64

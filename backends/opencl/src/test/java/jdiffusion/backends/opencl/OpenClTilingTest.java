@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Both builds of the tiled product kernels (64 and 128 wide tiles; which one runs depends on the device and
+ * Every build of the tiled product kernels (16, 64 and 128 wide tiles; which one runs depends on the device and
  * the product's size) against the reference, on sizes with ragged edges in every dimension.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -58,7 +58,7 @@ class OpenClTilingTest {
     }
 
     @ParameterizedTest(name = "tile {0}")
-    @ValueSource(ints = {ClRuntime.SMALL_TILE, ClRuntime.LARGE_TILE})
+    @ValueSource(ints = {ClRuntime.THIN_TILE, ClRuntime.SMALL_TILE, ClRuntime.LARGE_TILE})
     void productsMatchTheReferenceWithEitherTile(int tile) {
         cl.forcedTile = tile;
         try {
