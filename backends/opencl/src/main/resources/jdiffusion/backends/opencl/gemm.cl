@@ -2,9 +2,10 @@
 
 // ---- tiled matrix products ------------------------------------------------------------------------
 //
-// Work-groups of 16 x 16 items compute TS x TS tiles of the result, each item RT x RT values strided by
-// 16 (so neighbouring items touch neighbouring columns); operands are staged through local memory TK
-// columns of K at a time. Rows of the tiles are padded by one float against bank conflicts.
+// Work-groups of 16 x 16 items compute TS x TS tiles of the result, each item an RT x RT block; operands
+// are staged through local memory TK columns of K at a time, and each item reads its RT values of A and
+// of B per step as float4s (RT multiply-adds per value read). Tile rows are padded by 4 floats, keeping
+// the float4 alignment.
 // Built three times: TS 16 for thin products (few rows or pixels), 64 for small, 128 for large ones
 // (more reuse per load).
 
@@ -14,13 +15,23 @@
 #define RT (TS / 16)
 #define TK 16
 #define WG 256
+#define PAD 4
 
-inline void tile_product(__local float As[TK][TS + 1], __local float Bs[TK][TS + 1], float acc[RT][RT],
+inline void tile_product(__local float As[TK][TS + PAD], __local float Bs[TK][TS + PAD], float acc[RT][RT],
                          int tx, int ty) {
     for (int kk = 0; kk < TK; kk++) {
         float a[RT], b[RT];
-        for (int i = 0; i < RT; i++) a[i] = As[kk][ty + 16 * i];
-        for (int j = 0; j < RT; j++) b[j] = Bs[kk][tx + 16 * j];
+#if RT % 4 == 0
+        for (int i = 0; i < RT; i += 4) {
+            float4 va = *((__local float4*) &As[kk][ty * RT + i]);
+            a[i] = va.x; a[i + 1] = va.y; a[i + 2] = va.z; a[i + 3] = va.w;
+            float4 vb = *((__local float4*) &Bs[kk][tx * RT + i]);
+            b[i] = vb.x; b[i + 1] = vb.y; b[i + 2] = vb.z; b[i + 3] = vb.w;
+        }
+#else
+        for (int i = 0; i < RT; i++) a[i] = As[kk][ty * RT + i];
+        for (int j = 0; j < RT; j++) b[j] = Bs[kk][tx * RT + j];
+#endif
         for (int i = 0; i < RT; i++)
             for (int j = 0; j < RT; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
     }
@@ -33,8 +44,8 @@ void gemm(const __global void* A, int adt, long aBatch,
           const __global void* B, int bdt, long bBatch, int bTrans,
           const __global void* bias, int biasdt, int hasBias,
           __global float* C, int M, int N, int K) {
-    __local float As[TK][TS + 1];
-    __local float Bs[TK][TS + 1];
+    __local float As[TK][TS + PAD] __attribute__((aligned(16)));
+    __local float Bs[TK][TS + PAD] __attribute__((aligned(16)));
     const int tx = get_local_id(0), ty = get_local_id(1);
     const int lid = ty * 16 + tx;
     const int n0 = get_group_id(0) * TS, m0 = get_group_id(1) * TS;
@@ -72,10 +83,10 @@ void gemm(const __global void* A, int adt, long aBatch,
     }
     const long cBase = z * (long) M * N;
     for (int i = 0; i < RT; i++) {
-        int m = m0 + ty + 16 * i;
+        int m = m0 + ty * RT + i;
         if (m >= M) continue;
         for (int j = 0; j < RT; j++) {
-            int n = n0 + tx + 16 * j;
+            int n = n0 + tx * RT + j;
             if (n < N) C[cBase + (long) m * N + n] = acc[i][j] + (hasBias ? ld(bias, biasdt, n) : 0.0f);
         }
     }
@@ -89,8 +100,8 @@ void conv2d(const __global void* X, int xdt, const __global void* Wt, int wdt,
             const __global void* bias, int biasdt, int hasBias, __global float* Y,
             int C, int H, int W, int O, int KH, int KW, int OH, int OW,
             int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
-    __local float As[TK][TS + 1];
-    __local float Bs[TK][TS + 1];
+    __local float As[TK][TS + PAD] __attribute__((aligned(16)));
+    __local float Bs[TK][TS + PAD] __attribute__((aligned(16)));
     const int tx = get_local_id(0), ty = get_local_id(1);
     const int lid = ty * 16 + tx;
     const int p0 = get_group_id(0) * TS, m0 = get_group_id(1) * TS;
@@ -131,13 +142,13 @@ void conv2d(const __global void* X, int xdt, const __global void* Wt, int wdt,
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     for (int i = 0; i < RT; i++) {
-        int m = m0 + ty + 16 * i;
+        int m = m0 + ty * RT + i;
         if (m >= Og) continue;
         int o = g * Og + m;
         float b = hasBias ? ld(bias, biasdt, o) : 0.0f;
         long yBase = ((long) n * O + o) * P;
         for (int j = 0; j < RT; j++) {
-            int p = p0 + tx + 16 * j;
+            int p = p0 + tx * RT + j;
             if (p < P) Y[yBase + p] = acc[i][j] + b;
         }
     }
