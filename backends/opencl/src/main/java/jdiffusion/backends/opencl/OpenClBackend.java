@@ -288,13 +288,15 @@ final class OpenClBackend implements Backend {
 
     /**
      * The output tile for an m x n (x batch) product: large tiles reuse each load more often, but only pay
-     * when there are enough of them to keep every compute unit busy; thin products (a few rows, a few
-     * pixels) take 16-wide tiles, which waste less on the short side and make more work-groups.
+     * on GPUs (whose registers hold the 8 x 8 block; a CPU device measured them slower) and when there are
+     * enough of them to keep every compute unit busy; thin products (a few rows, a few pixels) take 16-wide
+     * tiles, which waste less on the short side and make more work-groups.
      */
     private int tile(long m, long n, long batch) {
         if (forcedTile != 0) return forcedTile;
         int cu = runtime.device.computeUnits();
-        if (m >= 128 && n >= 128 && tiles(m, n, batch, ClRuntime.LARGE_TILE) >= 2L * cu) return ClRuntime.LARGE_TILE;
+        boolean gpu = !runtime.device.type().equals("CPU");
+        if (gpu && m >= 128 && n >= 128 && tiles(m, n, batch, ClRuntime.LARGE_TILE) >= 2L * cu) return ClRuntime.LARGE_TILE;
         if (m >= 32 && n >= 32 && tiles(m, n, batch, ClRuntime.SMALL_TILE) >= cu) return ClRuntime.SMALL_TILE;
         return ClRuntime.THIN_TILE;
     }
