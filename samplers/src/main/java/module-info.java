@@ -5,6 +5,7 @@ module jdiffusion.samplers {
     exports jdiffusion.samplers;
     exports jdiffusion.samplers.step;
     exports jdiffusion.samplers.noise;
+    exports jdiffusion.samplers.random;
 
     provides jdiffusion.core.sampling.Sampler with
             jdiffusion.samplers.EulerSampler,
@@ -49,4 +50,8 @@ module jdiffusion.samplers {
             jdiffusion.samplers.EulerAncestralCfgPpSampler.EulerCfgPp,
             jdiffusion.samplers.DpmPp2sAncestralCfgPpSampler,
             jdiffusion.samplers.DpmPp2mCfgPpSampler;
+
+    provides jdiffusion.core.sampling.NoiseSourceFactory with
+            jdiffusion.samplers.random.TorchCpuNoiseSourceFactory,
+            jdiffusion.samplers.random.PhiloxNoiseSourceFactory;
 }

@@ -2,5 +2,7 @@
 module jdiffusion.backends.opencl {
     requires transitive jdiffusion.core;
 
+    exports jdiffusion.backends.opencl;
+
     provides jdiffusion.core.backend.BackendProvider with jdiffusion.backends.opencl.OpenClBackendProvider;
 }

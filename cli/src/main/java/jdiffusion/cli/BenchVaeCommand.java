@@ -1,7 +1,6 @@
 package jdiffusion.cli;
 
 import java.util.concurrent.Callable;
-import jdiffusion.core.backend.Backend;
 import jdiffusion.models.bench.ModelBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,11 +25,8 @@ final class BenchVaeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         options.batch = options.batch == 2 && !batchGiven() ? 1 : options.batch;
         options.check();
-        try (Backend be = options.createBackend(spec.commandLine().getErr())) {
-            options.report(spec.commandLine().getOut(),
-                    ModelBenchmark.vaeDecode(options.batch, options.size, options.dtype(), be, options.warmup, options.iterations, tiled));
-        }
-        return 0;
+        return options.run(spec.commandLine().getOut(), spec.commandLine().getErr(),
+                (be, warmup, iterations) -> ModelBenchmark.vaeDecode(options.batch, options.size, options.dtype(), be, warmup, iterations, tiled));
     }
 
     private boolean batchGiven() {

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import jdiffusion.core.backend.Backend;
-import jdiffusion.core.backend.BackendProvider;
 import jdiffusion.core.json.Json;
 import jdiffusion.core.plugin.Plugins;
 import jdiffusion.core.tensor.DType;
@@ -32,8 +33,12 @@ final class ModelBenchOptions {
     @Option(names = "--iterations", paramLabel = "N", description = "Timed runs (default ${DEFAULT-VALUE}); the median is reported.")
     int iterations = 3;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Compute backend (default ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", paramLabel = "NAME[:OPTIONS]", description = "Compute backend, e.g. opencl:0 (default ${DEFAULT-VALUE}).")
     String backend = "cpu";
+
+    @Option(names = "--compare", paramLabel = "NAME[:OPTIONS]",
+            description = "Also run once on this backend: time ratio and output agreement (default: cpu when --backend is not cpu; none to skip).")
+    String compare;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the backend's, usually all cores).")
     int threads = 0;
@@ -58,14 +63,45 @@ final class ModelBenchOptions {
         }
     }
 
-    Backend createBackend(PrintWriter err) {
-        Plugins plugins = pluginOptions.discover(err);
-        BackendProvider p = plugins.backends().get(backend);
-        if (!p.isAvailable()) throw new IllegalArgumentException("backend " + backend + " is not available: " + p.unavailableReason());
-        return p.create("", threads);
+    /** A benchmark on a backend, with the warm-up and timed runs to do. */
+    interface Bench {
+        ModelBenchmark.Result run(Backend backend, int warmup, int iterations);
     }
 
-    void report(PrintWriter out, ModelBenchmark.Result r) throws IOException {
+    /**
+     * Runs {@code bench} on the chosen backend and reports it; then, unless {@code --compare none}, once more
+     * on the compared backend (the CPU backend by default): its time, and the largest difference between the
+     * two outputs relative to the compared output's scale, which must stay within {@link BenchOpsCommand#AGREEMENT}.
+     * Returns the exit code: 1 when the outputs disagree.
+     */
+    int run(PrintWriter out, PrintWriter err, Bench bench) throws IOException {
+        Plugins plugins = pluginOptions.discover(err);
+        BackendChoice tested = BackendChoice.parse(backend);
+        String compareSpec = compare != null ? compare : tested.name().equals("cpu") ? "none" : "cpu";
+        ModelBenchmark.Result r;
+        try (Backend be = tested.create(plugins, threads)) {
+            r = bench.run(be, warmup, iterations);
+        }
+        Map<String, Object> comparison = new LinkedHashMap<>();
+        boolean agrees = true;
+        if (!compareSpec.equalsIgnoreCase("none")) {
+            ModelBenchmark.Result ref;
+            try (Backend be = BackendChoice.parse(compareSpec).create(plugins, threads)) {
+                ref = bench.run(be, 1, 1);
+            }
+            double err2 = BackendChoice.maxRelativeError(ref.output(), r.output());
+            agrees = err2 <= BenchOpsCommand.AGREEMENT;
+            comparison.put("compare_backend", ref.backend());
+            comparison.put("compare_seconds", ref.medianSeconds());
+            comparison.put("speedup", ref.medianSeconds() / r.medianSeconds());
+            comparison.put("max_rel_err", err2);
+            comparison.put("agrees", agrees);
+        }
+        report(out, r, comparison);
+        return agrees ? 0 : 1;
+    }
+
+    private void report(PrintWriter out, ModelBenchmark.Result r, Map<String, Object> comparison) throws IOException {
         out.printf(Locale.ROOT, "%s %s batch %d, %dx%d latents, %s weights, backend %s%n", r.benchmark(), r.config(),
                 r.batch(), r.size(), r.size(), r.dtype(), r.backend());
         out.printf(Locale.ROOT, "  median %.3f s, min %.3f s over %d runs (setup %.1f s); process CPU %s s per run; load %s%n",
@@ -79,10 +115,19 @@ final class ModelBenchOptions {
             r.opSeconds().entrySet().stream().limit(8).forEach(e -> sb.append(String.format(Locale.ROOT, " %s %.2fs", e.getKey(), e.getValue())));
             out.println(sb);
         }
+        if (!comparison.isEmpty()) {
+            boolean ok = Boolean.TRUE.equals(comparison.get("agrees"));
+            out.printf(Locale.ROOT, "  vs %s: %.3f s (one run), speedup %.2f; output max rel err %.1e: %s%n",
+                    comparison.get("compare_backend"), (Double) comparison.get("compare_seconds"), (Double) comparison.get("speedup"),
+                    (Double) comparison.get("max_rel_err"), ok ? "agrees within " + BenchOpsCommand.AGREEMENT
+                            : "DISAGREES beyond " + BenchOpsCommand.AGREEMENT);
+        }
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
             if (parent != null) Files.createDirectories(parent);
-            Files.writeString(json, Json.write(r.toJson()) + "\n");
+            Map<String, Object> m = new LinkedHashMap<>(r.toJson());
+            m.putAll(comparison);
+            Files.writeString(json, Json.write(m) + "\n");
             out.println("  written to " + json);
         }
     }

@@ -50,6 +50,24 @@ class LauncherModulePathIT {
     }
 
     @Test
+    void theModulePathProvidesEveryPluginTheServiceFilesList() throws Exception {
+        // module-info `provides` and META-INF/services must name the same providers: what the class path
+        // finds here (service files) must also be listed by the packaged command (module descriptors).
+        Run r = jdiffusion("plugins");
+        assertEquals(0, r.code(), r.err());
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (String line : r.out().split("\\R")) {
+            if (line.startsWith("  ") && !line.isBlank()) listed.add(line.trim().split("\\s+")[0]);
+        }
+        for (var registry : jdiffusion.core.plugin.Plugins.builtIn().registries()) {
+            for (String name : registry.names()) {
+                assertTrue(listed.contains(name), registry.kind() + " \"" + name
+                        + "\" is in META-INF/services but not provided on the module path:\n" + r.out());
+            }
+        }
+    }
+
+    @Test
     void aPluginJarLoadsIntoItsOwnLayerBesideACorruptOne(@TempDir Path dir) throws Exception {
         PluginJars.copyExamplePlugin(dir);
         PluginJars.writeCorruptJar(dir);

@@ -138,6 +138,14 @@ public interface Backend extends AutoCloseable {
     /** The elements converted to {@code dtype} (float32, float16 or bfloat16; round to nearest even). */
     Tensor convert(Tensor x, DType dtype);
 
+    /**
+     * Waits until every operation issued so far has finished. Device backends return from operations as soon
+     * as the work is queued; timing them needs this. Host backends finish each operation before returning,
+     * so the default does nothing.
+     */
+    default void synchronize() {
+    }
+
     /** Releases native resources; tensors created by this backend must not be used afterwards. */
     @Override
     void close();

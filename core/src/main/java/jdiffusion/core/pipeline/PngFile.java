@@ -31,9 +31,10 @@ public final class PngFile {
             throw new FileAlreadyExistsException(abs.toString(), null, "exists; choose another name or allow overwriting");
         }
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        // Not Files.createTempFile: its files are private (0600); images get the usual permissions (umask).
+        Path tmp = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
         try {
-            Files.write(tmp, bytes);
+            Files.write(tmp, bytes, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
             if (overwrite) {
                 move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             } else {

@@ -32,13 +32,13 @@ import jdiffusion.models.vae.VaeConfig;
 public final class ModelBenchmark {
 
     /** The UNet configs benchmarks know, by name. */
-    public static final List<String> UNET_PRESETS = List.of("sd15", "sd21", "sdxl");
+    public static final List<String> UNET_PRESETS = List.of("sd15", "sd21", "sdxl", "sd15-tiny");
 
     /** A benchmark's outcome. */
     public record Result(String benchmark, String config, int batch, int size, String dtype, String backend,
                          double[] seconds, long flops, long convFlops, long linearFlops, long attentionFlops,
                          long peakRssBytes, double setupSeconds, Map<String, Double> opSeconds, double[] cpuSeconds,
-                         String loadAverage) {
+                         String loadAverage, Tensor output) {
 
         public double medianSeconds() {
             double[] s = seconds.clone();
@@ -135,15 +135,17 @@ public final class ModelBenchmark {
         double[] secs = new double[iterations];
         double[] cpu = new double[iterations];
         String load = loadAverage();
+        Tensor output = null;
         for (int i = 0; i < iterations; i++) {
             double c = processCpuSeconds();
             long s = System.nanoTime();
-            backend.toHost(unet.predict(sample, t, cond));
+            output = backend.toHost(unet.predict(sample, t, cond));
             secs[i] = (System.nanoTime() - s) / 1e9;
             cpu[i] = processCpuSeconds() - c;
         }
         return new Result("unet", preset, batch, size, dtype.safetensorsName(), backend.name(), secs, counter.totalFlops(),
-                counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup, profile.seconds(), cpu, load);
+                counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup, profile.seconds(), cpu, load,
+                output);
     }
 
     /** One VAE decode of {@code batch} latents of {@code size x size} at SD's VAE config (tiled when asked). */
@@ -167,16 +169,17 @@ public final class ModelBenchmark {
         double[] secs = new double[iterations];
         double[] cpu = new double[iterations];
         String load = loadAverage();
+        Tensor output = null;
         for (int i = 0; i < iterations; i++) {
             double c = processCpuSeconds();
             long s = System.nanoTime();
-            backend.toHost(tiled ? vae.decodeTiled(latents) : vae.decode(latents));
+            output = backend.toHost(tiled ? vae.decodeTiled(latents) : vae.decode(latents));
             secs[i] = (System.nanoTime() - s) / 1e9;
             cpu[i] = processCpuSeconds() - c;
         }
         return new Result(tiled ? "vae-decode-tiled" : "vae-decode", "sd-vae", batch, size, dtype.safetensorsName(), backend.name(),
                 secs, counter.totalFlops(), counter.convFlops(), counter.linearFlops(), counter.attentionFlops(), peakRssBytes(), setup,
-                profile.seconds(), cpu, load);
+                profile.seconds(), cpu, load, output);
     }
 
     private static Tensor gaussian(SplittableRandom rnd, int... shape) {
