@@ -68,7 +68,7 @@ class GenerateWithAdaptersTest {
         int[] f = pixels(dir.resolve("file.png"));
         int[] t = pixels(dir.resolve("tag.png"));
         assertTrue(maxLevels(p, f) > 10, "the LoRA changes the image: " + maxLevels(p, f) + " levels");
-        // repeated runs of the same request already differ by a level here and there (threaded sums)
+        // merged weights and run-time deltas round differently, so a level here and there may differ
         assertTrue(maxLevels(f, t) <= 2, "merged by file and run-time by tag agree to rounding: " + maxLevels(f, t) + " levels");
     }
 
@@ -93,7 +93,7 @@ class GenerateWithAdaptersTest {
                 "--controlnet", cn.toString(), "--control-image", img.toString(), "--control-scale", "0");
         assertEquals(0, off.code(), off.err());
         int off0 = maxLevels(pixels(dir.resolve("plain.png")), pixels(dir.resolve("off.png")));
-        assertTrue(off0 <= 2, "a ControlNet at scale 0 changes nothing beyond run-to-run rounding: " + off0 + " levels");
+        assertEquals(0, off0, "a ControlNet at scale 0 changes nothing: " + off0 + " levels");
     }
 
     @Test

@@ -195,13 +195,13 @@ final class Attention {
         FloatVector m = FloatVector.broadcast(S, mNew);
         FloatVector sum = FloatVector.zero(S);
         for (int j = 0; j < knPad; j += L) {
-            FloatVector p = FloatVector.fromArray(S, sc, off + j).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector p = VectorMath.exp(FloatVector.fromArray(S, sc, off + j).sub(m));
             p.intoArray(sc, off + j);
             sum = sum.add(p);
         }
         float alpha = mOld == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(mOld - mNew);
         stats[i] = mNew;
-        stats[rows + i] = stats[rows + i] * alpha + sum.reduceLanes(VectorOperators.ADD);
+        stats[rows + i] = stats[rows + i] * alpha + VectorMath.sumLanes(sum);
         stats[2 * rows + i] = alpha;
     }
 

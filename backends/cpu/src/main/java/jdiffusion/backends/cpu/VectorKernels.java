@@ -40,20 +40,20 @@ final class VectorKernels {
             case SILU -> silu(v);
             case GELU -> gelu(v);
             case GELU_TANH -> geluTanh(v);
-            case QUICK_GELU -> v.div(v.mul(-1.702f).lanewise(VectorOperators.EXP).add(1f));
-            case EXP -> v.lanewise(VectorOperators.EXP);
+            case QUICK_GELU -> v.div(VectorMath.exp(v.mul(-1.702f)).add(1f));
+            case EXP -> VectorMath.exp(v);
             case SCALE -> v.mul(p0);
             case CLAMP -> v.max(p0).min(p1);
         };
     }
 
     static FloatVector silu(FloatVector v) {
-        return v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+        return v.div(VectorMath.exp(v.neg()).add(1f));
     }
 
     static FloatVector geluTanh(FloatVector v) {
         FloatVector inner = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(0.7978845608028654f);
-        return v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
+        return v.mul(0.5f).mul(VectorMath.tanh(inner).add(1f));
     }
 
     /** 0.5 x (1 + erf(x / sqrt 2)) with {@link ScalarKernels#erf}'s approximation, lane by lane. */
@@ -75,7 +75,7 @@ final class VectorKernels {
         p = p.mul(t).add(0.37409196f);
         p = p.mul(t).add(1.00002368f);
         p = p.mul(t).add(-1.26551223f);
-        FloatVector erfc = t.mul(z.mul(z).neg().add(p).lanewise(VectorOperators.EXP));
+        FloatVector erfc = t.mul(VectorMath.exp(z.mul(z).neg().add(p)));
         FloatVector r = erfc.neg().add(1f);
         return r.blend(r.neg(), x.compare(VectorOperators.LT, 0f));
     }
@@ -108,7 +108,7 @@ final class VectorKernels {
             acc1 = acc1.add(FloatVector.fromArray(S, x, xo + i + L));
         }
         for (; i + L <= n; i += L) acc0 = acc0.add(FloatVector.fromArray(S, x, xo + i));
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(acc0.add(acc1));
         for (; i < n; i++) s += x[xo + i];
         return s;
     }
@@ -127,7 +127,7 @@ final class VectorKernels {
             FloatVector d0 = FloatVector.fromArray(S, x, xo + i).sub(m);
             acc0 = d0.fma(d0, acc0);
         }
-        float s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float s = VectorMath.sumLanes(acc0.add(acc1));
         for (; i < n; i++) {
             float d = x[xo + i] - mean;
             s += d * d;
@@ -186,11 +186,11 @@ final class VectorKernels {
         FloatVector sum = FloatVector.zero(S);
         for (i = 0; i < n; i += L) {
             VectorMask<Float> mask = S.indexInRange(i, n);
-            FloatVector e = FloatVector.fromArray(S, x, xo + i, mask).sub(m).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xo + i, mask).sub(m));
             e.intoArray(y, yo + i, mask);
             sum = sum.add(e, mask);
         }
-        FloatVector inv = FloatVector.broadcast(S, 1 / sum.reduceLanes(VectorOperators.ADD));
+        FloatVector inv = FloatVector.broadcast(S, 1 / VectorMath.sumLanes(sum));
         for (i = 0; i < n; i += L) {
             VectorMask<Float> mask = S.indexInRange(i, n);
             FloatVector.fromArray(S, y, yo + i, mask).mul(inv).intoArray(y, yo + i, mask);
