@@ -28,4 +28,6 @@ module jdiffusion.core {
     uses jdiffusion.core.model.ModelLoader;
     uses jdiffusion.core.adapter.AdapterFormat;
     uses jdiffusion.core.conformance.ConformanceSuite;
+
+    provides jdiffusion.core.conformance.ConformanceSuite with jdiffusion.core.pipeline.PipelineConformanceSuite;
 }

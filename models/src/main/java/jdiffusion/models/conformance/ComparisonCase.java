@@ -45,12 +45,4 @@ record ComparisonCase(String id, Callable<List<Comparison>> compute) implements 
     /** A group of cases under one name. */
     record Group(String name, List<jdiffusion.core.conformance.ConformanceCase> cases) implements ConformanceGroup {
     }
-
-    /** A case that is not run, and why. */
-    record Skipped(String id, String why) implements ConformanceCase {
-        @Override
-        public CaseResult run() {
-            return CaseResult.skipped(why);
-        }
-    }
 }
