@@ -69,6 +69,16 @@ final class Gemm {
             @Override
             void pack(int g, int r0, int nr, int k0, int kc, float[] dst, int o, int width) {
                 int base = Math.toIntExact(off + g * batchStride + (long) k0 * ld + r0);
+                if (nr == width && width == NR) {
+                    // Whole panels: two vector moves per depth step beat System.arraycopy's call.
+                    for (int kk = 0; kk < kc; kk++) {
+                        int src = base + kk * ld;
+                        int d = o + kk * NR;
+                        FloatVector.fromArray(S, a, src).intoArray(dst, d);
+                        FloatVector.fromArray(S, a, src + L).intoArray(dst, d + L);
+                    }
+                    return;
+                }
                 for (int kk = 0; kk < kc; kk++) {
                     System.arraycopy(a, base + kk * ld, dst, o + kk * width, nr);
                     if (nr < width) Arrays.fill(dst, o + kk * width + nr, o + (kk + 1) * width, 0f);
