@@ -3,9 +3,9 @@
 
     backends/cpu/bench/compare_torch.py [--threads N] [--repeats R] [--runs K] [--only id,id] [--json FILE]
 
-Each repeat runs `jdiffusion bench ops` (median of K timed calls per op after warm-up) and then the same
-operations in PyTorch (same shapes, dtypes, thread count; median of K calls after warm-up), so both see the
-same machine load. The table shows the median over the repeats; ratio = PyTorch time / jdiffusion time
+Each repeat runs `jdiffusion bench ops` (median of K timed calls per op after at least 3 calls and 2 s of
+warm-up) and then the same operations in PyTorch (same shapes, dtypes, thread count, same warm-up rule,
+median of K calls), so both see the same machine load. The table shows the median over the repeats; ratio = PyTorch time / jdiffusion time
 (> 1: jdiffusion is faster). Without PyTorch (Debian: apt-get install python3-torch) the torch columns
 are left out.
 
@@ -100,7 +100,7 @@ def torch_cases(torch):
             'groupnorm': groupnorm, 'layernorm': layernorm, 'silu': silu}
 
 
-def run_torch(torch, ids, threads, runs, warmup=3):
+def run_torch(torch, ids, threads, runs, warmup=3, warmup_seconds=2.0):
     torch.set_num_threads(threads)
     cases = torch_cases(torch)
     result = {}
@@ -109,8 +109,11 @@ def run_torch(torch, ids, threads, runs, warmup=3):
             if i not in cases:
                 continue
             op = cases[i]()
-            for _ in range(warmup):
+            # The same warm-up rule as the Java side: at least `warmup` calls and `warmup_seconds`.
+            start, n = time.perf_counter(), 0
+            while n < warmup or time.perf_counter() - start < warmup_seconds:
                 op()
+                n += 1
             times = []
             for _ in range(runs):
                 t0 = time.perf_counter()

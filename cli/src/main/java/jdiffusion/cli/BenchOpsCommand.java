@@ -55,8 +55,12 @@ final class BenchOpsCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as a JSON list of {op, shape, gflops, pct_of_peak, ...}.")
     Path json;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "Untimed calls per op (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "At least this many untimed calls per op (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "2",
+            description = "Untimed calls per op continue at least this long, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "7", description = "Timed calls per op; the median is reported (default: ${DEFAULT-VALUE}).")
     int runs;
@@ -71,8 +75,8 @@ final class BenchOpsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (runs < 1 || warmup < 0 || threads < 0) {
-            throw new IllegalArgumentException("--runs must be >= 1, --warmup and --threads >= 0");
+        if (runs < 1 || warmup < 0 || threads < 0 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--runs must be >= 1, --warmup, --warmup-seconds and --threads >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         Plugins plugins = pluginOptions.discover(spec.commandLine().getErr());
@@ -103,7 +107,7 @@ final class BenchOpsCommand implements Callable<Integer> {
             out.println();
             List<Object> rows = new ArrayList<>();
             for (OpBenchmarks.Case c : cases) {
-                OpBenchmarks.Result r = OpBenchmarks.run(backend, c, warmup, runs);
+                OpBenchmarks.Result r = OpBenchmarks.run(backend, c, warmup, (long) (warmupSeconds * 1000), runs);
                 out.printf("%-12s %-44s %10.2f %9.1f %7s", c.id(), c.shape(), r.medianMillis(), r.gflops(),
                         onDevice ? "-" : String.format(java.util.Locale.ROOT, "%.1f", r.percentOf(peak)));
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -117,7 +121,7 @@ final class BenchOpsCommand implements Callable<Integer> {
                 row.put("peak_gflops", round(peak));
                 row.put("threads", used);
                 if (ref != null) {
-                    OpBenchmarks.Result rr = OpBenchmarks.run(ref, c, warmup, runs);
+                    OpBenchmarks.Result rr = OpBenchmarks.run(ref, c, warmup, (long) (warmupSeconds * 1000), runs);
                     double err = BackendChoice.maxRelativeError(ref.toHost(c.setup().apply(ref).get()),
                             backend.toHost(c.setup().apply(backend).get()));
                     boolean ok = err <= AGREEMENT;

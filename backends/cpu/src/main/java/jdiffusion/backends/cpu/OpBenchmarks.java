@@ -115,8 +115,21 @@ public final class OpBenchmarks {
 
     /** Runs {@code c}: {@code warmup} untimed calls, then the median of {@code runs} timed ones. */
     public static Result run(Backend backend, Case c, int warmup, int runs) {
+        return run(backend, c, warmup, 0, runs);
+    }
+
+    /**
+     * Runs {@code c}: untimed calls until both {@code warmup} calls and {@code warmupMillis} have passed
+     * (the JIT compiles the vector kernels only after many loop iterations; before that they run in the
+     * interpreter or C1 without vector instructions), then the median of {@code runs} timed calls.
+     */
+    public static Result run(Backend backend, Case c, int warmup, long warmupMillis, int runs) {
         Supplier<Tensor> op = c.setup().apply(backend);
-        for (int i = 0; i < warmup; i++) backend.toHost(op.get());
+        long start = System.nanoTime();
+        for (int i = 0; i < warmup || (System.nanoTime() - start) / 1_000_000 < warmupMillis; i++) {
+            op.get();
+            backend.synchronize();
+        }
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
