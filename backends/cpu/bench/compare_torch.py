@@ -3,9 +3,11 @@
 
     backends/cpu/bench/compare_torch.py [--threads N] [--repeats R] [--runs K] [--only id,id] [--json FILE]
 
-Each repeat runs `jdiffusion bench ops` (median of K timed calls per op after at least 3 calls and 2 s of
-warm-up) and then the same operations in PyTorch (same shapes, dtypes, thread count, same warm-up rule,
-median of K calls), so both see the same machine load. The table shows the median over the repeats; ratio = PyTorch time / jdiffusion time
+For each repeat and each operation, `jdiffusion bench ops --only OP` (which measures the float32 peak, then
+takes the median of K timed calls after at least 3 calls and 2 s of warm-up) runs right before the same
+operation in PyTorch (same shapes, dtypes, thread count, same warm-up rule, median of K calls), so both
+see the same machine load even when it changes between operations; % of peak uses the peak measured in
+that same invocation. The table shows medians over the repeats; ratio = PyTorch time / jdiffusion time
 (> 1: jdiffusion is faster). Without PyTorch (Debian: apt-get install python3-torch) the torch columns
 are left out.
 
@@ -24,6 +26,7 @@ import sys
 import tempfile
 import time
 
+IDS = ['conv2d', 'conv2d_fp16', 'matmul', 'linear', 'linear_fp16', 'attention', 'groupnorm', 'layernorm', 'silu']
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 
 
@@ -34,7 +37,7 @@ def run_java(threads, runs, only):
            '--json', path]
     if only:
         cmd += ['--only', ','.join(only)]
-    subprocess.run(cmd, check=True, stdout=sys.stderr)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with open(path) as f:
         rows = json.load(f)
     os.unlink(path)
@@ -144,35 +147,43 @@ def main():
         torch = None
         print('PyTorch not found: torch columns left out (Debian: apt-get install python3-torch)', file=sys.stderr)
 
-    java_runs, torch_runs, info = [], [], None
+    ids = only or IDS
+    java_runs, torch_runs = [], []
     for rep in range(args.repeats):
-        print(f'repeat {rep + 1}/{args.repeats}: jdiffusion', file=sys.stderr)
-        j = run_java(args.threads, args.runs, only)
-        java_runs.append(j)
-        info = j
-        if torch is not None:
-            print(f'repeat {rep + 1}/{args.repeats}: PyTorch {torch.__version__}', file=sys.stderr)
-            torch_runs.append(run_torch(torch, list(j.keys()), args.threads, args.runs))
+        j_rep, t_rep = {}, {}
+        for i in ids:
+            print(f'repeat {rep + 1}/{args.repeats}: {i}', file=sys.stderr)
+            j_rep.update(run_java(args.threads, args.runs, [i]))
+            if torch is not None:
+                t_rep.update(run_torch(torch, [i], args.threads, args.runs))
+        java_runs.append(j_rep)
+        torch_runs.append(t_rep)
+    info = java_runs[0]
 
     rows = []
-    peak = statistics.median(r['peak_gflops'] for run in java_runs for r in run.values())
-    print(f'\n{args.threads} thread(s); float32 peak (Vector API FMA chains, median of repeats): {peak:.1f} GFLOP/s')
+    peaks = [r['peak_gflops'] for run in java_runs for r in run.values()]
+    peak = statistics.median(peaks)
+    print(f'\n{args.threads} thread(s); float32 peak (Vector API FMA chains) measured {len(peaks)} times: '
+          f'median {peak:.1f}, range {min(peaks):.1f}-{max(peaks):.1f} GFLOP/s')
     header = f"{'op':<12} {'shape':<44} {'java ms':>9} {'GFLOP/s':>8} {'% peak':>7}"
     if torch is not None:
         header += f" {'torch ms':>9} {'GFLOP/s':>8} {'ratio':>6}"
     print(header)
-    for i, r in info.items():
+    for i in ids:
+        r = info[i]
         ms = statistics.median(run[i]['ms'] for run in java_runs)
         flops = r['gflops'] * r['ms'] * 1e6
         gf = flops / (ms * 1e6)
-        row = {'op': r['op'], 'id': i, 'shape': r['shape'], 'gflops': round(gf, 1),
-               'pct_of_peak': round(100 * gf / peak, 1), 'ms': round(ms, 2)}
-        line = f"{i:<12} {r['shape']:<44} {ms:9.2f} {gf:8.1f} {100 * gf / peak:7.1f}"
+        pct = statistics.median(run[i]['pct_of_peak'] for run in java_runs)
+        row = {'op': r['op'], 'id': i, 'shape': r['shape'], 'gflops': round(gf, 1), 'pct_of_peak': round(pct, 1),
+               'ms': round(ms, 2)}
+        line = f"{i:<12} {r['shape']:<44} {ms:9.2f} {gf:8.1f} {pct:7.1f}"
         if torch is not None and all(i in t for t in torch_runs):
             tms = statistics.median(t[i] for t in torch_runs)
+            ratio = statistics.median(t[i] / run[i]['ms'] for t, run in zip(torch_runs, java_runs))
             row.update({'torch_ms': round(tms, 2), 'torch_gflops': round(flops / (tms * 1e6), 1),
-                        'ratio_torch_time_over_java_time': round(tms / ms, 2)})
-            line += f" {tms:9.2f} {flops / (tms * 1e6):8.1f} {tms / ms:6.2f}"
+                        'ratio_torch_time_over_java_time': round(ratio, 2)})
+            line += f" {tms:9.2f} {flops / (tms * 1e6):8.1f} {ratio:6.2f}"
         rows.append(row)
         print(line)
     if args.json:
