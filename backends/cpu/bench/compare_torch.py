@@ -176,16 +176,23 @@ def main():
         gf = flops / (ms * 1e6)
         pct = statistics.median(run[i]['pct_of_peak'] for run in java_runs)
         row = {'op': r['op'], 'id': i, 'shape': r['shape'], 'gflops': round(gf, 1), 'pct_of_peak': round(pct, 1),
-               'ms': round(ms, 2)}
+               'ms': round(ms, 2), 'java_ms_per_repeat': [run[i]['ms'] for run in java_runs],
+               'peak_gflops_per_repeat': [run[i]['peak_gflops'] for run in java_runs]}
         line = f"{i:<12} {r['shape']:<44} {ms:9.2f} {gf:8.1f} {pct:7.1f}"
         if torch is not None and all(i in t for t in torch_runs):
             tms = statistics.median(t[i] for t in torch_runs)
             ratio = statistics.median(t[i] / run[i]['ms'] for t, run in zip(torch_runs, java_runs))
             row.update({'torch_ms': round(tms, 2), 'torch_gflops': round(flops / (tms * 1e6), 1),
-                        'ratio_torch_time_over_java_time': round(ratio, 2)})
+                        'ratio_torch_time_over_java_time': round(ratio, 2),
+                        'torch_ms_per_repeat': [round(t[i], 2) for t in torch_runs]})
             line += f" {tms:9.2f} {flops / (tms * 1e6):8.1f} {ratio:6.2f}"
         rows.append(row)
         print(line)
+    print('\nper repeat (java ms / torch ms / peak GFLOP/s measured with the java run):')
+    for row in rows:
+        reps = zip(row['java_ms_per_repeat'], row.get('torch_ms_per_repeat', [None] * args.repeats),
+                   row['peak_gflops_per_repeat'])
+        print(f"  {row['id']:<12} " + '  '.join(f"{j:.1f}/{'-' if t is None else f'{t:.1f}'}/{p:.0f}" for j, t, p in reps))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump({'threads': args.threads, 'peak_gflops': round(peak, 1),
