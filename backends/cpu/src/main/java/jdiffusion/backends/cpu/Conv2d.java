@@ -25,9 +25,22 @@ final class Conv2d {
                  int outHeight, int outWidth, Conv2dParams params) {
     }
 
-    /** y (dense [N, O, OH, OW], previous contents ignored) = conv(x, weight) + bias. */
+    /**
+     * y (dense [N, O, OH, OW], previous contents ignored) = conv(x, weight) + bias: by Winograd F(2x2, 3x3)
+     * where {@link WinogradConv#applies}, else as an implicit-im2col product.
+     */
     static void forward(Parallel par, float[] x, int xOff, DType wType, MemorySegment weight, float[] bias,
                         Shape s, float[] y) {
+        if (WinogradConv.applies(s)) {
+            WinogradConv.forward(par, x, xOff, wType, weight, bias, s, y);
+            return;
+        }
+        direct(par, x, xOff, wType, weight, bias, s, y);
+    }
+
+    /** The implicit-im2col product for any geometry. */
+    static void direct(Parallel par, float[] x, int xOff, DType wType, MemorySegment weight, float[] bias,
+                       Shape s, float[] y) {
         int groups = s.params().groups();
         int cg = s.channels() / groups;
         int og = s.outChannels() / groups;

@@ -162,6 +162,21 @@ final class Gemm {
     static void multiply(Parallel par, int batch, int m, int n, int k, Panels a, boolean aShared, Panels b,
                          boolean bShared, float[] rowBias, int rowBiasOff, float[] colBias,
                          float[] c, int cOff, long cBatchStride, int ldc) {
+        run(par, batch, m, n, k, a, aShared, null, b, bShared, rowBias, rowBiasOff, colBias, c, cOff, cBatchStride, ldc);
+    }
+
+    /**
+     * {@link #multiply} with A already packed by {@code prepack(par, a, m, k, depthBlock(k), MR)}, so one
+     * packing serves many products (the Winograd convolution's transformed weights).
+     */
+    static void multiply(Parallel par, int batch, int m, int n, int k, Prepacked a, Panels b, float[] rowBias,
+                         int rowBiasOff, float[] colBias, float[] c, int cOff, long cBatchStride, int ldc) {
+        run(par, batch, m, n, k, null, true, a, b, false, rowBias, rowBiasOff, colBias, c, cOff, cBatchStride, ldc);
+    }
+
+    private static void run(Parallel par, int batch, int m, int n, int k, Panels a, boolean aShared, Prepacked givenA,
+                            Panels b, boolean bShared, float[] rowBias, int rowBiasOff, float[] colBias,
+                            float[] c, int cOff, long cBatchStride, int ldc) {
         if (batch == 0 || m == 0 || n == 0) return;
         if (k == 0) {
             for (int g = 0; g < batch; g++) {
@@ -208,7 +223,7 @@ final class Gemm {
         int nc = roundUp((n + nBlocks - 1) / nBlocks, NR);
         int mb = (m + mc - 1) / mc;
         int nb = (n + nc - 1) / nc;
-        Prepacked packedA = aShared ? prepack(par, a, m, k, kcBlock, MR) : null;
+        Prepacked packedA = givenA != null ? givenA : aShared ? prepack(par, a, m, k, kcBlock, MR) : null;
         Prepacked packedB = bShared ? prepack(par, b, n, k, kcBlock, NR) : null;
         int tiles = Math.multiplyExact(batch * mb, nb);
         IntConsumerTile body = tile -> {

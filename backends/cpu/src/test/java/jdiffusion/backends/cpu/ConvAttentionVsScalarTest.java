@@ -56,9 +56,39 @@ class ConvAttentionVsScalarTest {
                 }
                 float[] actual = new float[expected.length];
                 MemorySegment seg = weight.segment();
-                Conv2d.forward(PAR, x, 0, dt, seg, bias, new Conv2d.Shape(n, ch, h, w, o, kh, kw, oh, ow, p), actual);
+                Conv2d.direct(PAR, x, 0, dt, seg, bias, new Conv2d.Shape(n, ch, h, w, o, kh, kw, oh, ow, p), actual);
                 assertNear(expected, actual, 2e-5f * (float) Math.sqrt(ch * kh * kw) + 1e-5f,
                         "conv " + java.util.Arrays.toString(c) + " " + dt);
+            }
+        }
+    }
+
+    @Test
+    void winogradConvolutionMatchesDirectConvolution() {
+        Random r = new Random(8);
+        // N, C, H, W, O, pad: even and odd output sizes (cropped edge tiles), padding 0, 1 and 2.
+        int[][] cases = {{1, 8, 16, 16, 8, 1}, {2, 16, 17, 23, 24, 1}, {1, 9, 20, 19, 11, 0}, {1, 32, 64, 64, 40, 1},
+                {1, 12, 15, 16, 8, 2}};
+        for (int[] c : cases) {
+            for (DType dt : new DType[]{DType.FLOAT32, DType.FLOAT16, DType.BFLOAT16}) {
+                int n = c[0], ch = c[1], h = c[2], w = c[3], o = c[4], pad = c[5];
+                Conv2dParams p = Conv2dParams.of(1, pad);
+                int oh = p.outHeight(h, 3), ow = p.outWidth(w, 3);
+                Conv2d.Shape shape = new Conv2d.Shape(n, ch, h, w, o, 3, 3, oh, ow, p);
+                org.junit.jupiter.api.Assertions.assertTrue(WinogradConv.applies(shape), java.util.Arrays.toString(c));
+                float[] x = random(r, n * ch * h * w);
+                for (int i = 0; i < x.length; i++) x[i] *= 4;
+                Tensor weight = Tensor.ofFloats(dt, random(r, o * ch * 9), o, ch, 3, 3);
+                float[] bias = random(r, o);
+                float[] expected = new float[n * o * oh * ow];
+                for (int b = 0; b < n; b++) {
+                    ScalarKernels.conv2d(x, b * ch * h * w, ch, h, w, weight.toFloatArray(), bias, o, 3, 3, 1, 1, pad, pad,
+                            1, 1, 1, oh, ow, expected, b * o * oh * ow);
+                }
+                float[] actual = new float[expected.length];
+                WinogradConv.forward(PAR, x, 0, dt, weight.segment(), bias, shape, actual);
+                assertNear(expected, actual, 2e-5f * (float) Math.sqrt(ch * 9) * 4,
+                        "winograd " + java.util.Arrays.toString(c) + " " + dt);
             }
         }
     }
