@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "ops", description = {
         "Time the backend's operations at SD1.5 sizes (64x64 latents, batch 2): median of several calls after warm-up.",
         "GFLOP/s are compared with this machine's float32 peak, measured here with independent Vector API FMA chains.",
-        "Another backend (--backend opencl) is also compared with the CPU backend: speed ratio and output agreement."})
+        "Another backend (--backend opencl) is also compared with the CPU backend: speed ratio and output agreement.",
+        "Convolutions count direct-convolution operations: 3x3 stride-1 ones run as Winograd F(2x2,3x3), so theirs are effective GFLOP/s."})
 final class BenchOpsCommand implements Callable<Integer> {
 
     /** How far a backend's output may stray from the compared backend's, relative to the output's largest magnitude. */
@@ -70,7 +71,7 @@ final class BenchOpsCommand implements Callable<Integer> {
     String compareName;
 
     @Option(names = "--only", paramLabel = "ID", split = ",",
-            description = "Only these cases (ids: conv2d, conv2d_fp16, matmul, linear, linear_fp16, attention, groupnorm, layernorm, silu).")
+            description = "Only these cases (ids: conv2d, conv2d_fp16, conv2d_s2, matmul, linear, linear_fp16, attention, groupnorm, layernorm, silu).")
     List<String> only;
 
     @Override
@@ -96,7 +97,7 @@ final class BenchOpsCommand implements Callable<Integer> {
              Backend ref = reference == null ? null : reference.create(plugins, threads)) {
             int used = backend instanceof CpuBackend cpu ? cpu.threads()
                     : threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            double peak = PeakFlops.measure(used, 3, 250);
+            double peak = PeakFlops.measure(used, 5, 200);
             // A device's speed has nothing to do with this machine's CPU peak.
             boolean onDevice = backend.capabilities().contains(Capability.DEVICE_MEMORY);
             out.printf("backend %s, %d thread(s), %d float lanes per vector; measured float32 peak %.1f GFLOP/s%s%n",

@@ -62,6 +62,14 @@ public final class OpBenchmarks {
                         return () -> b.conv2d(x, w, bias, Conv2dParams.of(1, 1));
                     }));
         }
+        // SD's stride-2 downsampler: not a Winograd shape, so this times the implicit-im2col GEMM.
+        cases.add(new Case("conv2d_s2", "conv2d", "x[2,320,64,64] w[320,320,3,3] stride 2 pad 1", 2.0 * 2 * 320 * 320 * 9 * 32 * 32,
+                b -> {
+                    Tensor x = b.fromHost(random(19, 2, 320, 64, 64));
+                    Tensor w = b.fromHost(random(20, 320, 320, 3, 3));
+                    Tensor bias = b.fromHost(random(21, 320));
+                    return () -> b.conv2d(x, w, bias, Conv2dParams.of(2, 1));
+                }));
         cases.add(new Case("matmul", "matmul", "[4096,320] x [320,1280]", 2.0 * 4096 * 320 * 1280, b -> {
             Tensor x = b.fromHost(random(4, 4096, 320));
             Tensor y = b.fromHost(random(5, 320, 1280));
