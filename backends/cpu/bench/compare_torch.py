@@ -3,9 +3,12 @@
 
     backends/cpu/bench/compare_torch.py [--threads N] [--repeats R] [--runs K] [--only id,id] [--json FILE]
 
-Each repeat runs `jdiffusion bench ops` (median of K timed calls per op after warm-up) and then the same
-operations in PyTorch (same shapes, dtypes, thread count; median of K calls after warm-up), so both see the
-same machine load. The table shows the median over the repeats; ratio = PyTorch time / jdiffusion time
+For each repeat and each operation, `jdiffusion bench ops --only OP` (which measures the float32 peak, then
+takes the median of K timed calls after at least 3 calls and 2 s of warm-up) runs right before the same
+operation in PyTorch (same shapes, dtypes, thread count, same warm-up rule, median of K calls), so both
+see the same machine load even when it changes between operations; % of peak uses the peak measured in
+that same invocation is printed per repeat, and % of peak in the table divides by the highest peak measured
+(the machine's capability; lower readings mean other load). The table shows medians over the repeats; ratio = PyTorch time / jdiffusion time
 (> 1: jdiffusion is faster). Without PyTorch (Debian: apt-get install python3-torch) the torch columns
 are left out.
 
@@ -24,6 +27,7 @@ import sys
 import tempfile
 import time
 
+IDS = ['conv2d', 'conv2d_fp16', 'conv2d_s2', 'matmul', 'linear', 'linear_fp16', 'attention', 'groupnorm', 'layernorm', 'silu']
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))
 
 
@@ -34,7 +38,7 @@ def run_java(threads, runs, only):
            '--json', path]
     if only:
         cmd += ['--only', ','.join(only)]
-    subprocess.run(cmd, check=True, stdout=sys.stderr)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with open(path) as f:
         rows = json.load(f)
     os.unlink(path)
@@ -54,6 +58,10 @@ def torch_cases(torch):
             w = w.half()
             return lambda: F.conv2d(x, w.float(), b, padding=1)
         return lambda: F.conv2d(x, w, b, padding=1)
+
+    def conv_s2():
+        x, w, b = randn(2, 320, 64, 64), randn(320, 320, 3, 3), randn(320)
+        return lambda: F.conv2d(x, w, b, stride=2, padding=1)
 
     def matmul():
         a, b = randn(4096, 320), randn(320, 1280)
@@ -95,12 +103,12 @@ def torch_cases(torch):
         x = randn(2, 320, 64, 64)
         return lambda: F.silu(x)
 
-    return {'conv2d': lambda: conv(False), 'conv2d_fp16': lambda: conv(True), 'matmul': matmul,
+    return {'conv2d': lambda: conv(False), 'conv2d_fp16': lambda: conv(True), 'conv2d_s2': conv_s2, 'matmul': matmul,
             'linear': lambda: linear(False), 'linear_fp16': lambda: linear(True), 'attention': attention,
             'groupnorm': groupnorm, 'layernorm': layernorm, 'silu': silu}
 
 
-def run_torch(torch, ids, threads, runs, warmup=3):
+def run_torch(torch, ids, threads, runs, warmup=3, warmup_seconds=2.0):
     torch.set_num_threads(threads)
     cases = torch_cases(torch)
     result = {}
@@ -109,8 +117,11 @@ def run_torch(torch, ids, threads, runs, warmup=3):
             if i not in cases:
                 continue
             op = cases[i]()
-            for _ in range(warmup):
+            # The same warm-up rule as the Java side: at least `warmup` calls and `warmup_seconds`.
+            start, n = time.perf_counter(), 0
+            while n < warmup or time.perf_counter() - start < warmup_seconds:
                 op()
+                n += 1
             times = []
             for _ in range(runs):
                 t0 = time.perf_counter()
@@ -141,37 +152,54 @@ def main():
         torch = None
         print('PyTorch not found: torch columns left out (Debian: apt-get install python3-torch)', file=sys.stderr)
 
-    java_runs, torch_runs, info = [], [], None
+    ids = only or IDS
+    java_runs, torch_runs = [], []
     for rep in range(args.repeats):
-        print(f'repeat {rep + 1}/{args.repeats}: jdiffusion', file=sys.stderr)
-        j = run_java(args.threads, args.runs, only)
-        java_runs.append(j)
-        info = j
-        if torch is not None:
-            print(f'repeat {rep + 1}/{args.repeats}: PyTorch {torch.__version__}', file=sys.stderr)
-            torch_runs.append(run_torch(torch, list(j.keys()), args.threads, args.runs))
+        j_rep, t_rep = {}, {}
+        for i in ids:
+            print(f'repeat {rep + 1}/{args.repeats}: {i}', file=sys.stderr)
+            j_rep.update(run_java(args.threads, args.runs, [i]))
+            if torch is not None:
+                t_rep.update(run_torch(torch, [i], args.threads, args.runs))
+        java_runs.append(j_rep)
+        torch_runs.append(t_rep)
+    info = java_runs[0]
 
     rows = []
-    peak = statistics.median(r['peak_gflops'] for run in java_runs for r in run.values())
-    print(f'\n{args.threads} thread(s); float32 peak (Vector API FMA chains, median of repeats): {peak:.1f} GFLOP/s')
+    peaks = [r['peak_gflops'] for run in java_runs for r in run.values()]
+    peak = max(peaks)
+    print(f'\n{args.threads} thread(s); float32 peak (Vector API FMA chains) measured {len(peaks)} times: '
+          f'max {peak:.1f}, median {statistics.median(peaks):.1f}, min {min(peaks):.1f} GFLOP/s; % peak uses the max')
+    print('conv2d and conv2d_fp16 (3x3, stride 1) run as Winograd F(2x2,3x3) here: their GFLOP/s are effective '
+          '(direct-convolution operations / time)')
     header = f"{'op':<12} {'shape':<44} {'java ms':>9} {'GFLOP/s':>8} {'% peak':>7}"
     if torch is not None:
         header += f" {'torch ms':>9} {'GFLOP/s':>8} {'ratio':>6}"
     print(header)
-    for i, r in info.items():
+    for i in ids:
+        r = info[i]
         ms = statistics.median(run[i]['ms'] for run in java_runs)
         flops = r['gflops'] * r['ms'] * 1e6
         gf = flops / (ms * 1e6)
-        row = {'op': r['op'], 'id': i, 'shape': r['shape'], 'gflops': round(gf, 1),
-               'pct_of_peak': round(100 * gf / peak, 1), 'ms': round(ms, 2)}
-        line = f"{i:<12} {r['shape']:<44} {ms:9.2f} {gf:8.1f} {100 * gf / peak:7.1f}"
+        pct = 100 * gf / peak
+        row = {'op': r['op'], 'id': i, 'shape': r['shape'], 'gflops': round(gf, 1), 'pct_of_peak': round(pct, 1),
+               'ms': round(ms, 2), 'java_ms_per_repeat': [run[i]['ms'] for run in java_runs],
+               'peak_gflops_per_repeat': [run[i]['peak_gflops'] for run in java_runs]}
+        line = f"{i:<12} {r['shape']:<44} {ms:9.2f} {gf:8.1f} {pct:7.1f}"
         if torch is not None and all(i in t for t in torch_runs):
             tms = statistics.median(t[i] for t in torch_runs)
+            ratio = statistics.median(t[i] / run[i]['ms'] for t, run in zip(torch_runs, java_runs))
             row.update({'torch_ms': round(tms, 2), 'torch_gflops': round(flops / (tms * 1e6), 1),
-                        'ratio_torch_time_over_java_time': round(tms / ms, 2)})
-            line += f" {tms:9.2f} {flops / (tms * 1e6):8.1f} {tms / ms:6.2f}"
+                        'ratio_torch_time_over_java_time': round(ratio, 2),
+                        'torch_ms_per_repeat': [round(t[i], 2) for t in torch_runs]})
+            line += f" {tms:9.2f} {flops / (tms * 1e6):8.1f} {ratio:6.2f}"
         rows.append(row)
         print(line)
+    print('\nper repeat (java ms / torch ms / peak GFLOP/s measured with the java run):')
+    for row in rows:
+        reps = zip(row['java_ms_per_repeat'], row.get('torch_ms_per_repeat', [None] * args.repeats),
+                   row['peak_gflops_per_repeat'])
+        print(f"  {row['id']:<12} " + '  '.join(f"{j:.1f}/{'-' if t is None else f'{t:.1f}'}/{p:.0f}" for j, t, p in reps))
     if args.json:
         with open(args.json, 'w') as f:
             json.dump({'threads': args.threads, 'peak_gflops': round(peak, 1),

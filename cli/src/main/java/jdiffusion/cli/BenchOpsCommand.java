@@ -32,7 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "ops", description = {
         "Time the backend's operations at SD1.5 sizes (64x64 latents, batch 2): median of several calls after warm-up.",
         "GFLOP/s are compared with this machine's float32 peak, measured here with independent Vector API FMA chains.",
-        "Another backend (--backend opencl) is also compared with the CPU backend: speed ratio and output agreement."})
+        "Another backend (--backend opencl) is also compared with the CPU backend: speed ratio and output agreement.",
+        "Convolutions count direct-convolution operations: 3x3 stride-1 ones run as Winograd F(2x2,3x3), so theirs are effective GFLOP/s."})
 final class BenchOpsCommand implements Callable<Integer> {
 
     /** How far a backend's output may stray from the compared backend's, relative to the output's largest magnitude. */
@@ -55,8 +56,12 @@ final class BenchOpsCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as a JSON list of {op, shape, gflops, pct_of_peak, ...}.")
     Path json;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "Untimed calls per op (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "At least this many untimed calls per op (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--warmup-seconds", paramLabel = "S", defaultValue = "2",
+            description = "Untimed calls per op continue at least this long, so the JIT has compiled the kernels (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "7", description = "Timed calls per op; the median is reported (default: ${DEFAULT-VALUE}).")
     int runs;
@@ -66,13 +71,13 @@ final class BenchOpsCommand implements Callable<Integer> {
     String compareName;
 
     @Option(names = "--only", paramLabel = "ID", split = ",",
-            description = "Only these cases (ids: conv2d, conv2d_fp16, matmul, linear, linear_fp16, attention, groupnorm, layernorm, silu).")
+            description = "Only these cases (ids: conv2d, conv2d_fp16, conv2d_s2, matmul, linear, linear_fp16, attention, groupnorm, layernorm, silu).")
     List<String> only;
 
     @Override
     public Integer call() throws IOException {
-        if (runs < 1 || warmup < 0 || threads < 0) {
-            throw new IllegalArgumentException("--runs must be >= 1, --warmup and --threads >= 0");
+        if (runs < 1 || warmup < 0 || threads < 0 || warmupSeconds < 0) {
+            throw new IllegalArgumentException("--runs must be >= 1, --warmup, --warmup-seconds and --threads >= 0");
         }
         PrintWriter out = spec.commandLine().getOut();
         Plugins plugins = pluginOptions.discover(spec.commandLine().getErr());
@@ -92,7 +97,7 @@ final class BenchOpsCommand implements Callable<Integer> {
              Backend ref = reference == null ? null : reference.create(plugins, threads)) {
             int used = backend instanceof CpuBackend cpu ? cpu.threads()
                     : threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-            double peak = PeakFlops.measure(used, 3, 250);
+            double peak = PeakFlops.measure(used, 5, 200);
             // A device's speed has nothing to do with this machine's CPU peak.
             boolean onDevice = backend.capabilities().contains(Capability.DEVICE_MEMORY);
             out.printf("backend %s, %d thread(s), %d float lanes per vector; measured float32 peak %.1f GFLOP/s%s%n",
@@ -103,7 +108,7 @@ final class BenchOpsCommand implements Callable<Integer> {
             out.println();
             List<Object> rows = new ArrayList<>();
             for (OpBenchmarks.Case c : cases) {
-                OpBenchmarks.Result r = OpBenchmarks.run(backend, c, warmup, runs);
+                OpBenchmarks.Result r = OpBenchmarks.run(backend, c, warmup, (long) (warmupSeconds * 1000), runs);
                 out.printf("%-12s %-44s %10.2f %9.1f %7s", c.id(), c.shape(), r.medianMillis(), r.gflops(),
                         onDevice ? "-" : String.format(java.util.Locale.ROOT, "%.1f", r.percentOf(peak)));
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -117,7 +122,7 @@ final class BenchOpsCommand implements Callable<Integer> {
                 row.put("peak_gflops", round(peak));
                 row.put("threads", used);
                 if (ref != null) {
-                    OpBenchmarks.Result rr = OpBenchmarks.run(ref, c, warmup, runs);
+                    OpBenchmarks.Result rr = OpBenchmarks.run(ref, c, warmup, (long) (warmupSeconds * 1000), runs);
                     double err = BackendChoice.maxRelativeError(ref.toHost(c.setup().apply(ref).get()),
                             backend.toHost(c.setup().apply(backend).get()));
                     boolean ok = err <= AGREEMENT;

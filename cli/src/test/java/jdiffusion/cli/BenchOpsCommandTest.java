@@ -16,7 +16,7 @@ class BenchOpsCommandTest {
     @Test
     void writesOneJsonEntryPerCaseWithGflopsAndPercentOfPeak(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("ops.json");
-        PluginsCommandTest.Run r = PluginsCommandTest.run("bench", "ops", "--only", "silu,groupnorm", "--warmup", "0",
+        PluginsCommandTest.Run r = PluginsCommandTest.run("bench", "ops", "--only", "silu,groupnorm", "--warmup", "0", "--warmup-seconds", "0",
                 "--runs", "1", "--threads", "2", "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("measured float32 peak"), r.out());

@@ -517,6 +517,35 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void concurrentCallersGetTheSameResultsAsOneCaller() throws Exception {
+        Tensor x = random(1500, 2, 16, 12, 10);
+        Tensor w = random(1501, 24, 16, 3, 3);
+        Tensor q = random(1502, 1, 150, 64);
+        Tensor lw = random(1503, 40, 64);
+        Tensor convExpected = backend.toHost(backend.conv2d(in(x), in(w), null, Conv2dParams.of(1, 1)));
+        Tensor attnExpected = backend.toHost(backend.attention(in(q), in(q), in(q), 4, 0.25f, false));
+        Tensor linExpected = backend.toHost(backend.linear(in(q), in(lw), null));
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Tensor[]>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                results.add(callers.submit(() -> new Tensor[]{
+                        backend.toHost(backend.conv2d(in(x), in(w), null, Conv2dParams.of(1, 1))),
+                        backend.toHost(backend.attention(in(q), in(q), in(q), 4, 0.25f, false)),
+                        backend.toHost(backend.linear(in(q), in(lw), null))}));
+            }
+            for (java.util.concurrent.Future<Tensor[]> r : results) {
+                Tensor[] got = r.get();
+                assertClose(convExpected, got[0], "conv2d called concurrently", elementwiseTolerance());
+                assertClose(attnExpected, got[1], "attention called concurrently", elementwiseTolerance());
+                assertClose(linExpected, got[2], "linear called concurrently", elementwiseTolerance());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    @Test
     void mismatchedShapesAreRejectedNamingTheShapes() {
         Tensor x = random(1400, 2, 7);
         Tensor w = random(1401, 3, 8);

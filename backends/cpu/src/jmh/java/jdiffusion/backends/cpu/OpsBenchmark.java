@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class OpsBenchmark {
 
-    @Param({"conv2d", "conv2d_fp16", "matmul", "linear", "linear_fp16", "attention", "groupnorm", "layernorm", "silu"})
+    @Param({"conv2d", "conv2d_fp16", "conv2d_s2", "matmul", "linear", "linear_fp16", "attention", "groupnorm", "layernorm", "silu"})
     public String id;
 
     /** Worker threads; 0 = one per processor. */

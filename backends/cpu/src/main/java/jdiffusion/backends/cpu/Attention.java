@@ -20,8 +20,8 @@ final class Attention {
     private static final int L = S.length();
     /** Queries per task. */
     static final int BQ = 64;
-    /** Keys per tile. */
-    static final int BK = 256;
+    /** Keys per tile (a BQ x BK score tile is 32 KB: it stays in L1/L2 between its three passes). */
+    static final int BK = 128;
 
     private Attention() {
     }
@@ -50,14 +50,20 @@ final class Attention {
         });
     }
 
-    /** K^T [D, lkPad] then V [lkPad, dvPad] of head t = b * heads + h, zero-padded. */
+    /**
+     * K^T of head t = b * heads + h in panels of 2L keys ([lkPad / 2L][D][2L], so a score tile reads it
+     * sequentially; a plain [D, Lk] layout would put all D rows of a column in one L1 set), then
+     * V [lkPad, dvPad]; zero-padded.
+     */
     private static void packHead(int t, float[] k, int kOff, float[] v, int vOff, Shape s, int lkPad, int dvPad,
                                  float[] dst, int off) {
         int b = t / s.heads(), h = t % s.heads();
         int kStride = s.heads() * s.d(), vStride = s.heads() * s.dv();
+        int panel = 2 * L;
         for (int j = 0; j < s.lk(); j++) {
             int src = kOff + (b * s.lk() + j) * kStride + h * s.d();
-            for (int e = 0; e < s.d(); e++) dst[off + e * lkPad + j] = k[src + e];
+            int base = off + (j / panel) * s.d() * panel + j % panel;
+            for (int e = 0; e < s.d(); e++) dst[base + e * panel] = k[src + e];
         }
         int vo = off + s.d() * lkPad;
         for (int j = 0; j < s.lk(); j++) {
@@ -102,7 +108,7 @@ final class Attention {
         for (int k0 = 0; k0 < keyEnd; k0 += BK) {
             int kn = Math.min(BK, keyEnd - k0);
             int knPad = roundUp(kn, 2 * L);
-            scores(qs, rows, d, packed, kt + k0, lkPad, knPad, sc);
+            scores(qs, rows, d, packed, kt + k0 * d, knPad, sc);
             for (int i = 0; i < rows; i++) {
                 // Keys past the end (padding) or after the query (causal) do not take part.
                 int valid = s.causal() ? Math.max(0, Math.min(kn, q0 + i + 1 - k0)) : kn;
@@ -118,16 +124,20 @@ final class Attention {
         }
     }
 
-    /** sc[i, 0..knPad) = qs[i, :] . K^T[:, k0 + j] for every row i (rows % 8 == 0, knPad % 2L == 0), 8 x 2 vectors at a time. */
-    private static void scores(float[] qs, int rows, int d, float[] kt, int kOff, int lkPad, int knPad, float[] sc) {
+    /**
+     * sc[i, 0..knPad) = qs[i, :] . K[k0 + j, :] for every row i (rows % 8 == 0, knPad % 2L == 0), 8 rows x
+     * 2 vectors at a time; kOff is the first key panel of the tile.
+     */
+    private static void scores(float[] qs, int rows, int d, float[] kt, int kOff, int knPad, float[] sc) {
         for (int i = 0; i < rows; i += 8) {
             int q0 = i * d;
             for (int j = 0; j < knPad; j += 2 * L) {
                 FloatVector z = FloatVector.zero(S);
                 FloatVector a00 = z, a01 = z, a10 = z, a11 = z, a20 = z, a21 = z, a30 = z, a31 = z;
                 FloatVector a40 = z, a41 = z, a50 = z, a51 = z, a60 = z, a61 = z, a70 = z, a71 = z;
+                int panel = kOff + j * d;
                 for (int e = 0; e < d; e++) {
-                    int ko = kOff + e * lkPad + j;
+                    int ko = panel + e * 2 * L;
                     FloatVector k0 = FloatVector.fromArray(S, kt, ko);
                     FloatVector k1 = FloatVector.fromArray(S, kt, ko + L);
                     int qi = q0 + e;
@@ -206,39 +216,56 @@ final class Attention {
     }
 
     /**
-     * o[i, :] = alpha_i o[i, :] + sum_j p[i, j] V[j, :] (rows % 4 == 0), 4 rows x 3 vectors of the value
-     * width at a time (SD's head width 40 pads to 3 vectors of 16), then 2 or 1.
+     * o[i, :] = alpha_i o[i, :] + sum_j p[i, j] V[j, :] (rows % 8 == 0): 8 rows x 3 vectors of the value
+     * width at a time (24 accumulators; SD's head width 40 pads to 3 vectors of 16), then 8 x 1.
      */
     private static void accumulate(float[] p, int rows, int kn, float[] vp, int vOff, int dvPad, float[] o,
                                    float[] stats, int statRows) {
-        for (int i = 0; i < rows; i += 4) {
-            FloatVector al0 = FloatVector.broadcast(S, stats[2 * statRows + i]);
-            FloatVector al1 = FloatVector.broadcast(S, stats[2 * statRows + i + 1]);
-            FloatVector al2 = FloatVector.broadcast(S, stats[2 * statRows + i + 2]);
-            FloatVector al3 = FloatVector.broadcast(S, stats[2 * statRows + i + 3]);
+        for (int i = 0; i < rows; i += 8) {
             int p0 = i * BK;
             int e = 0;
             for (; e + 3 * L <= dvPad; e += 3 * L) {
                 int o0 = i * dvPad + e;
+                float al0 = stats[2 * statRows + i + 0];
+                float al1 = stats[2 * statRows + i + 1];
+                float al2 = stats[2 * statRows + i + 2];
+                float al3 = stats[2 * statRows + i + 3];
+                float al4 = stats[2 * statRows + i + 4];
+                float al5 = stats[2 * statRows + i + 5];
+                float al6 = stats[2 * statRows + i + 6];
+                float al7 = stats[2 * statRows + i + 7];
                 FloatVector c00 = FloatVector.fromArray(S, o, o0).mul(al0);
                 FloatVector c01 = FloatVector.fromArray(S, o, o0 + L).mul(al0);
                 FloatVector c02 = FloatVector.fromArray(S, o, o0 + 2 * L).mul(al0);
-                FloatVector c10 = FloatVector.fromArray(S, o, o0 + dvPad).mul(al1);
-                FloatVector c11 = FloatVector.fromArray(S, o, o0 + dvPad + L).mul(al1);
-                FloatVector c12 = FloatVector.fromArray(S, o, o0 + dvPad + 2 * L).mul(al1);
+                FloatVector c10 = FloatVector.fromArray(S, o, o0 + 1 * dvPad).mul(al1);
+                FloatVector c11 = FloatVector.fromArray(S, o, o0 + 1 * dvPad + L).mul(al1);
+                FloatVector c12 = FloatVector.fromArray(S, o, o0 + 1 * dvPad + 2 * L).mul(al1);
                 FloatVector c20 = FloatVector.fromArray(S, o, o0 + 2 * dvPad).mul(al2);
                 FloatVector c21 = FloatVector.fromArray(S, o, o0 + 2 * dvPad + L).mul(al2);
                 FloatVector c22 = FloatVector.fromArray(S, o, o0 + 2 * dvPad + 2 * L).mul(al2);
                 FloatVector c30 = FloatVector.fromArray(S, o, o0 + 3 * dvPad).mul(al3);
                 FloatVector c31 = FloatVector.fromArray(S, o, o0 + 3 * dvPad + L).mul(al3);
                 FloatVector c32 = FloatVector.fromArray(S, o, o0 + 3 * dvPad + 2 * L).mul(al3);
+                FloatVector c40 = FloatVector.fromArray(S, o, o0 + 4 * dvPad).mul(al4);
+                FloatVector c41 = FloatVector.fromArray(S, o, o0 + 4 * dvPad + L).mul(al4);
+                FloatVector c42 = FloatVector.fromArray(S, o, o0 + 4 * dvPad + 2 * L).mul(al4);
+                FloatVector c50 = FloatVector.fromArray(S, o, o0 + 5 * dvPad).mul(al5);
+                FloatVector c51 = FloatVector.fromArray(S, o, o0 + 5 * dvPad + L).mul(al5);
+                FloatVector c52 = FloatVector.fromArray(S, o, o0 + 5 * dvPad + 2 * L).mul(al5);
+                FloatVector c60 = FloatVector.fromArray(S, o, o0 + 6 * dvPad).mul(al6);
+                FloatVector c61 = FloatVector.fromArray(S, o, o0 + 6 * dvPad + L).mul(al6);
+                FloatVector c62 = FloatVector.fromArray(S, o, o0 + 6 * dvPad + 2 * L).mul(al6);
+                FloatVector c70 = FloatVector.fromArray(S, o, o0 + 7 * dvPad).mul(al7);
+                FloatVector c71 = FloatVector.fromArray(S, o, o0 + 7 * dvPad + L).mul(al7);
+                FloatVector c72 = FloatVector.fromArray(S, o, o0 + 7 * dvPad + 2 * L).mul(al7);
                 for (int j = 0; j < kn; j++) {
                     int vo = vOff + j * dvPad + e;
                     FloatVector v0 = FloatVector.fromArray(S, vp, vo);
                     FloatVector v1 = FloatVector.fromArray(S, vp, vo + L);
                     FloatVector v2 = FloatVector.fromArray(S, vp, vo + 2 * L);
                     int pj = p0 + j;
-                    FloatVector x = FloatVector.broadcast(S, p[pj]);
+                    FloatVector x;
+                    x = FloatVector.broadcast(S, p[pj]);
                     c00 = v0.fma(x, c00);
                     c01 = v1.fma(x, c01);
                     c02 = v2.fma(x, c02);
@@ -254,26 +281,58 @@ final class Attention {
                     c30 = v0.fma(x, c30);
                     c31 = v1.fma(x, c31);
                     c32 = v2.fma(x, c32);
+                    x = FloatVector.broadcast(S, p[pj + 4 * BK]);
+                    c40 = v0.fma(x, c40);
+                    c41 = v1.fma(x, c41);
+                    c42 = v2.fma(x, c42);
+                    x = FloatVector.broadcast(S, p[pj + 5 * BK]);
+                    c50 = v0.fma(x, c50);
+                    c51 = v1.fma(x, c51);
+                    c52 = v2.fma(x, c52);
+                    x = FloatVector.broadcast(S, p[pj + 6 * BK]);
+                    c60 = v0.fma(x, c60);
+                    c61 = v1.fma(x, c61);
+                    c62 = v2.fma(x, c62);
+                    x = FloatVector.broadcast(S, p[pj + 7 * BK]);
+                    c70 = v0.fma(x, c70);
+                    c71 = v1.fma(x, c71);
+                    c72 = v2.fma(x, c72);
                 }
                 c00.intoArray(o, o0);
                 c01.intoArray(o, o0 + L);
                 c02.intoArray(o, o0 + 2 * L);
-                c10.intoArray(o, o0 + dvPad);
-                c11.intoArray(o, o0 + dvPad + L);
-                c12.intoArray(o, o0 + dvPad + 2 * L);
+                c10.intoArray(o, o0 + 1 * dvPad);
+                c11.intoArray(o, o0 + 1 * dvPad + L);
+                c12.intoArray(o, o0 + 1 * dvPad + 2 * L);
                 c20.intoArray(o, o0 + 2 * dvPad);
                 c21.intoArray(o, o0 + 2 * dvPad + L);
                 c22.intoArray(o, o0 + 2 * dvPad + 2 * L);
                 c30.intoArray(o, o0 + 3 * dvPad);
                 c31.intoArray(o, o0 + 3 * dvPad + L);
                 c32.intoArray(o, o0 + 3 * dvPad + 2 * L);
+                c40.intoArray(o, o0 + 4 * dvPad);
+                c41.intoArray(o, o0 + 4 * dvPad + L);
+                c42.intoArray(o, o0 + 4 * dvPad + 2 * L);
+                c50.intoArray(o, o0 + 5 * dvPad);
+                c51.intoArray(o, o0 + 5 * dvPad + L);
+                c52.intoArray(o, o0 + 5 * dvPad + 2 * L);
+                c60.intoArray(o, o0 + 6 * dvPad);
+                c61.intoArray(o, o0 + 6 * dvPad + L);
+                c62.intoArray(o, o0 + 6 * dvPad + 2 * L);
+                c70.intoArray(o, o0 + 7 * dvPad);
+                c71.intoArray(o, o0 + 7 * dvPad + L);
+                c72.intoArray(o, o0 + 7 * dvPad + 2 * L);
             }
             for (; e < dvPad; e += L) {
                 int o0 = i * dvPad + e;
-                FloatVector c0 = FloatVector.fromArray(S, o, o0).mul(al0);
-                FloatVector c1 = FloatVector.fromArray(S, o, o0 + dvPad).mul(al1);
-                FloatVector c2 = FloatVector.fromArray(S, o, o0 + 2 * dvPad).mul(al2);
-                FloatVector c3 = FloatVector.fromArray(S, o, o0 + 3 * dvPad).mul(al3);
+                FloatVector c0 = FloatVector.fromArray(S, o, o0).mul(stats[2 * statRows + i + 0]);
+                FloatVector c1 = FloatVector.fromArray(S, o, o0 + 1 * dvPad).mul(stats[2 * statRows + i + 1]);
+                FloatVector c2 = FloatVector.fromArray(S, o, o0 + 2 * dvPad).mul(stats[2 * statRows + i + 2]);
+                FloatVector c3 = FloatVector.fromArray(S, o, o0 + 3 * dvPad).mul(stats[2 * statRows + i + 3]);
+                FloatVector c4 = FloatVector.fromArray(S, o, o0 + 4 * dvPad).mul(stats[2 * statRows + i + 4]);
+                FloatVector c5 = FloatVector.fromArray(S, o, o0 + 5 * dvPad).mul(stats[2 * statRows + i + 5]);
+                FloatVector c6 = FloatVector.fromArray(S, o, o0 + 6 * dvPad).mul(stats[2 * statRows + i + 6]);
+                FloatVector c7 = FloatVector.fromArray(S, o, o0 + 7 * dvPad).mul(stats[2 * statRows + i + 7]);
                 for (int j = 0; j < kn; j++) {
                     FloatVector v0 = FloatVector.fromArray(S, vp, vOff + j * dvPad + e);
                     int pj = p0 + j;
@@ -281,11 +340,19 @@ final class Attention {
                     c1 = v0.fma(FloatVector.broadcast(S, p[pj + BK]), c1);
                     c2 = v0.fma(FloatVector.broadcast(S, p[pj + 2 * BK]), c2);
                     c3 = v0.fma(FloatVector.broadcast(S, p[pj + 3 * BK]), c3);
+                    c4 = v0.fma(FloatVector.broadcast(S, p[pj + 4 * BK]), c4);
+                    c5 = v0.fma(FloatVector.broadcast(S, p[pj + 5 * BK]), c5);
+                    c6 = v0.fma(FloatVector.broadcast(S, p[pj + 6 * BK]), c6);
+                    c7 = v0.fma(FloatVector.broadcast(S, p[pj + 7 * BK]), c7);
                 }
                 c0.intoArray(o, o0);
-                c1.intoArray(o, o0 + dvPad);
+                c1.intoArray(o, o0 + 1 * dvPad);
                 c2.intoArray(o, o0 + 2 * dvPad);
                 c3.intoArray(o, o0 + 3 * dvPad);
+                c4.intoArray(o, o0 + 4 * dvPad);
+                c5.intoArray(o, o0 + 5 * dvPad);
+                c6.intoArray(o, o0 + 6 * dvPad);
+                c7.intoArray(o, o0 + 7 * dvPad);
             }
         }
     }

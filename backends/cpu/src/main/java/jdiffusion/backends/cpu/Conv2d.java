@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class Conv2d {
 
     private static final VectorSpecies<Float> S = Gemm.S;
+    private static final int L = S.length();
 
     private Conv2d() {
     }
@@ -25,9 +26,22 @@ final class Conv2d {
                  int outHeight, int outWidth, Conv2dParams params) {
     }
 
-    /** y (dense [N, O, OH, OW], previous contents ignored) = conv(x, weight) + bias. */
+    /**
+     * y (dense [N, O, OH, OW], previous contents ignored) = conv(x, weight) + bias: by Winograd F(2x2, 3x3)
+     * where {@link WinogradConv#applies}, else as an implicit-im2col product.
+     */
     static void forward(Parallel par, float[] x, int xOff, DType wType, MemorySegment weight, float[] bias,
                         Shape s, float[] y) {
+        if (WinogradConv.applies(s)) {
+            WinogradConv.forward(par, x, xOff, wType, weight, bias, s, y);
+            return;
+        }
+        direct(par, x, xOff, wType, weight, bias, s, y);
+    }
+
+    /** The implicit-im2col product for any geometry. */
+    static void direct(Parallel par, float[] x, int xOff, DType wType, MemorySegment weight, float[] bias,
+                       Shape s, float[] y) {
         int groups = s.params().groups();
         int cg = s.channels() / groups;
         int og = s.outChannels() / groups;
@@ -60,6 +74,8 @@ final class Conv2d {
         int kh = s.kernelH(), kw = s.kernelW(), taps = kh * kw;
         int h = s.height(), w = s.width(), ow = s.outWidth();
         int sh = p.strideH(), sw = p.strideW(), ph = p.padH(), pw = p.padW(), dh = p.dilationH(), dw = p.dilationW();
+        int[] strideIndex = new int[L];
+        for (int i = 0; i < L; i++) strideIndex[i] = i * sw;
         return new Gemm.Panels() {
             @Override
             void pack(int g, int r0, int nr, int k0, int kc, float[] dst, int off, int width) {
@@ -95,9 +111,16 @@ final class Conv2d {
                                     if (hi < run) Arrays.fill(dst, d + j + hi, d + j + run, 0f);
                                 }
                             } else {
-                                for (int t = 0; t < run; t++) {
-                                    int ix = ix0 + t * sw;
-                                    dst[d + j + t] = ix >= 0 && ix < w ? x[rowBase + ix] : 0f;
+                                // Strided columns: a gather per vector of lanes inside the image, else lane by lane.
+                                for (int t = 0; t < run; ) {
+                                    int first = ix0 + t * sw;
+                                    if (t + L <= run && first >= 0 && first + (L - 1) * sw < w) {
+                                        FloatVector.fromArray(S, x, rowBase + first, strideIndex, 0).intoArray(dst, d + j + t);
+                                        t += L;
+                                    } else {
+                                        dst[d + j + t] = first >= 0 && first < w ? x[rowBase + first] : 0f;
+                                        t++;
+                                    }
                                 }
                             }
                         }

@@ -62,6 +62,14 @@ public final class OpBenchmarks {
                         return () -> b.conv2d(x, w, bias, Conv2dParams.of(1, 1));
                     }));
         }
+        // SD's stride-2 downsampler: not a Winograd shape, so this times the implicit-im2col GEMM.
+        cases.add(new Case("conv2d_s2", "conv2d", "x[2,320,64,64] w[320,320,3,3] stride 2 pad 1", 2.0 * 2 * 320 * 320 * 9 * 32 * 32,
+                b -> {
+                    Tensor x = b.fromHost(random(19, 2, 320, 64, 64));
+                    Tensor w = b.fromHost(random(20, 320, 320, 3, 3));
+                    Tensor bias = b.fromHost(random(21, 320));
+                    return () -> b.conv2d(x, w, bias, Conv2dParams.of(2, 1));
+                }));
         cases.add(new Case("matmul", "matmul", "[4096,320] x [320,1280]", 2.0 * 4096 * 320 * 1280, b -> {
             Tensor x = b.fromHost(random(4, 4096, 320));
             Tensor y = b.fromHost(random(5, 320, 1280));
@@ -115,8 +123,21 @@ public final class OpBenchmarks {
 
     /** Runs {@code c}: {@code warmup} untimed calls, then the median of {@code runs} timed ones. */
     public static Result run(Backend backend, Case c, int warmup, int runs) {
+        return run(backend, c, warmup, 0, runs);
+    }
+
+    /**
+     * Runs {@code c}: untimed calls until both {@code warmup} calls and {@code warmupMillis} have passed
+     * (the JIT compiles the vector kernels only after many loop iterations; before that they run in the
+     * interpreter or C1 without vector instructions), then the median of {@code runs} timed calls.
+     */
+    public static Result run(Backend backend, Case c, int warmup, long warmupMillis, int runs) {
         Supplier<Tensor> op = c.setup().apply(backend);
-        for (int i = 0; i < warmup; i++) backend.toHost(op.get());
+        long start = System.nanoTime();
+        for (int i = 0; i < warmup || (System.nanoTime() - start) / 1_000_000 < warmupMillis; i++) {
+            op.get();
+            backend.synchronize();
+        }
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();

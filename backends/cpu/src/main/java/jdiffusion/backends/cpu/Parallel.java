@@ -18,6 +18,9 @@ import java.util.function.IntConsumer;
  */
 final class Parallel implements AutoCloseable {
 
+    /** No pool: everything runs on the calling thread (for work already split across the pool). */
+    static final Parallel SERIAL = new Parallel(1);
+
     private final int threads;
     private final ExecutorService pool;
 

@@ -15,6 +15,8 @@ public final class PeakFlops {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int CHAINS = 12;
+    /** Iterations between deadline checks: about 0.1 ms. */
+    private static final long BURST = 20_000;
 
     private PeakFlops() {
     }
@@ -25,26 +27,30 @@ public final class PeakFlops {
     }
 
     /**
-     * GFLOP/s with {@code threads} threads: the best of {@code repeats} runs of about
-     * {@code millisPerRun} each, after a warm-up that gets the loop compiled.
+     * GFLOP/s with {@code threads} threads: the best of {@code repeats} runs of {@code millisPerRun} each,
+     * after one untimed run that gets the loop compiled on every thread. Each thread repeats a short
+     * burst of chains until the run's deadline, so a late JIT or a slow thread start only costs a burst.
      */
     public static double measure(int threads, int repeats, int millisPerRun) {
-        long iterations = 1_000_000;
-        chains(20_000);  // compile
-        chains(20_000);
-        // Size the run: time one calibration pass on this thread.
-        long t0 = System.nanoTime();
-        chains(iterations);
-        double perIteration = (System.nanoTime() - t0) / (double) iterations;
-        long runIterations = Math.max(100_000, (long) (millisPerRun * 1e6 / Math.max(perIteration, 1e-3)));
         double best = 0;
-        for (int r = 0; r < repeats; r++) {
-            List<Thread> ts = new ArrayList<>();
+        for (int r = 0; r <= repeats; r++) {
+            long[] counts = new long[threads];
             float[] sink = new float[threads];
+            List<Thread> ts = new ArrayList<>();
             long start = System.nanoTime();
+            long deadline = start + millisPerRun * 1_000_000L;
             for (int t = 0; t < threads; t++) {
                 int id = t;
-                Thread th = new Thread(() -> sink[id] = chains(runIterations));
+                Thread th = new Thread(() -> {
+                    long n = 0;
+                    float acc = 0;
+                    while (System.nanoTime() < deadline) {
+                        acc += chains(BURST);
+                        n += BURST;
+                    }
+                    counts[id] = n;
+                    sink[id] = acc;
+                });
                 ts.add(th);
                 th.start();
             }
@@ -57,8 +63,9 @@ public final class PeakFlops {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double flops = 2.0 * S.length() * CHAINS * runIterations * threads;
-            best = Math.max(best, flops / seconds / 1e9);
+            long total = 0;
+            for (long c : counts) total += c;
+            if (r > 0) best = Math.max(best, 2.0 * S.length() * CHAINS * total / seconds / 1e9);
         }
         return best;
     }
