@@ -139,6 +139,15 @@ public interface Backend extends AutoCloseable {
     Tensor convert(Tensor x, DType dtype);
 
     /**
+     * How the most recent operation ran, in a few words, for benchmarks and diagnostics: e.g. which kernel
+     * variant a device backend chose for a matrix product, and whether it was tuned. Empty when the backend
+     * has nothing to add, which the default says.
+     */
+    default String lastOperationNote() {
+        return "";
+    }
+
+    /**
      * Waits until every operation issued so far has finished. Device backends return from operations as soon
      * as the work is queued; timing them needs this. Host backends finish each operation before returning,
      * so the default does nothing.

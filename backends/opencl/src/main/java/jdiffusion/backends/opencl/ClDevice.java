@@ -9,7 +9,7 @@ import java.util.Locale;
  * One OpenCL device as the ICD loader reports it, numbered across all platforms in the order they are
  * listed (the {@code N} of {@code --backend opencl:N}).
  */
-record ClDevice(int index, String platformName, String name, String vendor, String version, String type,
+record ClDevice(int index, String platformName, String name, String vendor, String version, String driverVersion, String type,
                        int computeUnits, long globalMemBytes, long localMemBytes, long maxAllocBytes,
                        long maxWorkGroupSize, String extensions, MemorySegment platform, MemorySegment handle) {
 
@@ -38,6 +38,7 @@ record ClDevice(int index, String platformName, String name, String vendor, Stri
                         cl.deviceString(d, OpenCl.CL_DEVICE_NAME),
                         cl.deviceString(d, OpenCl.CL_DEVICE_VENDOR),
                         cl.deviceString(d, OpenCl.CL_DEVICE_VERSION),
+                        cl.deviceString(d, OpenCl.CL_DRIVER_VERSION),
                         typeName(type),
                         (int) cl.deviceNumber(d, OpenCl.CL_DEVICE_MAX_COMPUTE_UNITS, 4),
                         cl.deviceNumber(d, OpenCl.CL_DEVICE_GLOBAL_MEM_SIZE, 8),

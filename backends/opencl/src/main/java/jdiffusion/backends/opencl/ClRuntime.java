@@ -7,10 +7,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -31,7 +35,7 @@ final class ClRuntime {
     private static final String BUILD_OPTIONS = "-cl-std=CL1.2";
     private static final List<String> KERNELS = List.of("norm_rows", "softmax_rows", "unary",
             "geglu", "binary_same", "binary_broadcast", "gather", "scatter", "convert", "upsample_nearest", "pad2d",
-            "embedding");
+            "embedding", "conv_table");
     private static final List<String> TILED_KERNELS = List.of("gemm", "conv2d");
     private static final Map<Long, ClRuntime> SHARED = new HashMap<>();
 
@@ -55,7 +59,12 @@ final class ClRuntime {
     /** Query rows per work-group of the attention kernel (a power of two). */
     final int attentionGroup;
 
+    /** Chooses the matrix-product variant per product class on this device. */
+    final GemmTuner tuner;
+
     private final List<MemorySegment> programs = new java.util.ArrayList<>();
+    /** Register-blocked kernels by build: a {@link Kernel}, or the reason the build cannot run here. */
+    private final Map<String, Object> blocked = new ConcurrentHashMap<>();
     private final Map<String, Kernel> kernels = new LinkedHashMap<>();
     private final Map<Long, Attention> attention = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -107,6 +116,81 @@ final class ClRuntime {
         this.reductionGroup = powerOfTwoAtMost(Math.min(256,
                 cl.kernelWorkGroupSize(kernels.get("norm_rows").handle(), device.handle(), "norm_rows")));
         this.attentionGroup = powerOfTwoAtMost(Math.min(64, device.maxWorkGroupSize()));
+        this.tuner = new GemmTuner(GemmTuner.Settings.fromSystemProperties(), tuningKey(device), GemmVariant.ALL,
+                System::nanoTime, System.err);
+    }
+
+    /**
+     * The name of this device's file of tuned choices: the device's name and a digest of everything a choice
+     * depends on (device, driver, kernel sources, variants), so a new driver or kernel starts afresh.
+     */
+    private static String tuningKey(ClDevice device) {
+        String identity = String.join("|", device.platformName(), device.name(), device.vendor(), device.version(),
+                device.driverVersion(), source("common.cl"), source("gemm.cl"), source("sgemm.cl"), GemmVariant.ALL.toString());
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+            String name = device.name().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^-|-$", "");
+            return (name.length() > 60 ? name.substring(0, 60) : name) + "-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The register-blocked kernel of {@code variant} for a problem class, built on first use; null when that
+     * build cannot run on this device ({@link #whyNotRunnable} says why): it does not fit the class, needs more
+     * work-items or local memory than the device gives, or failed to build.
+     */
+    Kernel blockedKernel(GemmVariant variant, GemmVariant.Kind kind, int adt, int bdt, int va, int vb) {
+        Object k = blocked.computeIfAbsent(blockedKey(variant, kind, adt, bdt, va, vb),
+                key -> buildBlocked(variant, kind, adt, bdt, va, vb));
+        return k instanceof Kernel kernel ? kernel : null;
+    }
+
+    /** Why {@link #blockedKernel} gave null for this build ("" when it did not, or was not asked). */
+    String whyNotRunnable(GemmVariant variant, GemmVariant.Kind kind, int adt, int bdt, int va, int vb) {
+        return blocked.get(blockedKey(variant, kind, adt, bdt, va, vb)) instanceof String why ? why : "";
+    }
+
+    private static String blockedKey(GemmVariant variant, GemmVariant.Kind kind, int adt, int bdt, int va, int vb) {
+        return variant.name() + " " + variant.options(kind, adt, bdt, va, vb);
+    }
+
+    private Object buildBlocked(GemmVariant v, GemmVariant.Kind kind, int adt, int bdt, int va, int vb) {
+        if (v.classic() || !v.fits(kind, va, vb)) return v.name() + " does not fit " + kind + " with vector widths " + va + "/" + vb;
+        if (v.threads() > device.maxWorkGroupSize()) {
+            return v.name() + " needs " + v.threads() + " work-items per group; the device allows " + device.maxWorkGroupSize();
+        }
+        if (v.localBytes() > device.localMemBytes()) {
+            return v.name() + " needs " + v.localBytes() + " bytes of local memory; the device has " + device.localMemBytes();
+        }
+        String name = kind == GemmVariant.Kind.CONV ? "sconv" : "sgemm";
+        MemorySegment program;
+        try {
+            program = cl.buildProgram(context, device.handle(), source("common.cl") + source("sgemm.cl"),
+                    BUILD_OPTIONS + " " + v.options(kind, adt, bdt, va, vb) + " -DUNROLL=" + (device.type().equals("CPU") ? 0 : 1),
+                    "sgemm.cl (" + v.name() + ") for " + device.name());
+        } catch (OpenClException e) {
+            return v.name() + " failed to build: " + e.getMessage();
+        }
+        MemorySegment kernel = null;
+        try {
+            kernel = cl.createKernel(program, name);
+            long max = cl.kernelWorkGroupSize(kernel, device.handle(), name);
+            if (max < v.threads()) {
+                cl.releaseKernel(kernel);
+                cl.releaseProgram(program);
+                return v.name() + " needs " + v.threads() + " work-items per group; the built kernel allows " + max;
+            }
+        } catch (OpenClException e) {
+            if (kernel != null) cl.releaseKernel(kernel);
+            cl.releaseProgram(program);
+            return v.name() + ": " + e.getMessage();
+        }
+        synchronized (programs) {
+            programs.add(program);
+        }
+        return new Kernel(name + "(" + v.name() + ")", kernel);
     }
 
     /**
@@ -137,6 +221,10 @@ final class ClRuntime {
     }
 
     private void close() {
+        for (Object k : blocked.values()) {
+            if (k instanceof Kernel kernel) cl.releaseKernel(kernel.handle());
+        }
+        blocked.clear();
         for (Attention a : attention.values()) {
             cl.releaseKernel(a.kernel().handle());
             cl.releaseProgram(a.program());

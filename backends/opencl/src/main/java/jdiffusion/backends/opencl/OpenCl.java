@@ -48,6 +48,7 @@ final class OpenCl {
     static final int CL_DEVICE_LOCAL_MEM_SIZE = 0x1023;
     static final int CL_DEVICE_NAME = 0x102B;
     static final int CL_DEVICE_VENDOR = 0x102C;
+    static final int CL_DRIVER_VERSION = 0x102D;
     static final int CL_DEVICE_VERSION = 0x102F;
     static final int CL_DEVICE_EXTENSIONS = 0x1030;
 

@@ -9,8 +9,10 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import jdiffusion.core.backend.Backend;
 import jdiffusion.core.backend.Capability;
 import jdiffusion.core.backend.Conv2dParams;
@@ -39,13 +41,26 @@ final class OpenClBackend implements Backend {
     private final DeviceMemory memory;
     private final Map<MappedKey, MappedUpload> mappedUploads = new HashMap<>();
     private volatile boolean closed;
-    /** Tests set this to run every product with one tile size (0: chosen per product). */
-    volatile int forcedTile;
+    private final Map<TableKey, ClBuffer> convTables = new HashMap<>();
+    /**
+     * The variant every matrix product and convolution runs with, where it can run them (null: the tuner
+     * chooses per product class); {@code -Djdiffusion.opencl.gemm=NAME} sets it.
+     */
+    volatile GemmVariant forcedVariant;
+    private volatile String lastNote = "";
 
     OpenClBackend(String name, ClRuntime runtime) {
+        String forced = System.getProperty("jdiffusion.opencl.gemm", "").trim();
+        this.forcedVariant = forced.isEmpty() ? null : GemmVariant.named(forced);
         this.name = name;
         this.runtime = runtime;
         this.memory = new DeviceMemory(runtime);
+    }
+
+    /** The kernel variant the last matrix product or convolution ran with and how it was chosen; else empty. */
+    @Override
+    public String lastOperationNote() {
+        return lastNote;
     }
 
     /** The device runtime (kernels, queue) this backend launches on. */
@@ -156,6 +171,7 @@ final class OpenClBackend implements Backend {
         Call(String op) {
             open();
             this.op = op;
+            lastNote = "";
         }
 
         /** A tensor's device buffer, uploading a host tensor for this call. Null stays null. */
@@ -286,32 +302,114 @@ final class OpenClBackend implements Backend {
         }
     }
 
+    // ---- matrix products and convolutions: kernel variants ----------------------------------------
+
     /**
-     * The output tile for an m x n (x batch) product: large tiles reuse each load more often, but only pay
-     * on GPUs (whose registers hold the 8 x 8 block; a CPU device measured them slower) and when there are
-     * enough of them to keep every compute unit busy; thin products (a few rows, a few pixels) take 16-wide
-     * tiles, which waste less on the short side and make more work-groups.
+     * One product class: what the kernels are specialised on (kind, storage types, global vector widths) and
+     * the sizes the tuner times. {@code blockedOk}: the register-blocked kernels can run it (a convolution's
+     * gather offsets fit their encoding).
      */
-    private int tile(long m, long n, long batch) {
-        if (forcedTile != 0) return forcedTile;
+    private record Product(GemmVariant.Kind kind, int adt, int bdt, int va, int vb, long m, long n, long k, long batch,
+                           String geometry, boolean blockedOk) {
+
+        String key() {
+            return String.format(Locale.ROOT, "%s %s/%s v%d/%d %dx%dx%d b%d%s", kind, DTYPE_NAMES[adt], DTYPE_NAMES[bdt], va, vb,
+                    m, n, k, batch, geometry);
+        }
+
+        double flops() {
+            return 2.0 * m * n * k * batch;
+        }
+    }
+
+    private static final String[] DTYPE_NAMES = {"f32", "f16", "bf16"};
+
+    /** Global vector width along a contiguous dimension of {@code size} elements: 4 when rows stay 4-aligned. */
+    private static int width(long size) {
+        return size % 4 == 0 ? 4 : 1;
+    }
+
+    private boolean runnable(GemmVariant v, Product p) {
+        if (v.classic()) return true;
+        return p.blockedOk() && runtime.blockedKernel(v, p.kind(), p.adt(), p.bdt(), p.va(), p.vb()) != null;
+    }
+
+    /**
+     * The variant when nothing was tuned: on GPUs a register-blocked one (128 x 128 tiles when there are enough
+     * of them to fill the compute units, 64 x 64 otherwise); on other devices, and for thin products, the
+     * classic kernels, whose 64-wide tiles a CPU device measured fastest; 16-wide tiles for thin products (a
+     * few rows or pixels), which waste less on the short side and make more work-groups.
+     */
+    private GemmVariant defaultVariant(Product p) {
         int cu = runtime.device.computeUnits();
-        boolean gpu = !runtime.device.type().equals("CPU");
-        if (gpu && m >= 128 && n >= 128 && tiles(m, n, batch, ClRuntime.LARGE_TILE) >= 2L * cu) return ClRuntime.LARGE_TILE;
-        if (m >= 32 && n >= 32 && tiles(m, n, batch, ClRuntime.SMALL_TILE) >= cu) return ClRuntime.SMALL_TILE;
-        return ClRuntime.THIN_TILE;
+        if (runtime.device.type().equals("GPU")) {
+            GemmVariant big = GemmVariant.named("t128x128_k8_8x8"), mid = GemmVariant.named("t64x64_k16_4x4");
+            if (p.m() >= 128 && p.n() >= 128 && big.groups(p.m(), p.n(), p.batch()) >= cu && runnable(big, p)) return big;
+            if (p.m() >= 64 && p.n() >= 64 && runnable(mid, p)) return mid;
+            if (p.m() >= 128 && p.n() >= 128 && tiles(p.m(), p.n(), p.batch(), ClRuntime.LARGE_TILE) >= 2L * cu) {
+                return GemmVariant.named("classic128");
+            }
+        }
+        if (p.m() >= 32 && p.n() >= 32 && tiles(p.m(), p.n(), p.batch(), ClRuntime.SMALL_TILE) >= cu) return GemmVariant.named("classic64");
+        return GemmVariant.named("classic16");
     }
 
     private static long tiles(long m, long n, long batch, int tile) {
         return ((m + tile - 1) / tile) * ((n + tile - 1) / tile) * batch;
     }
 
+    /**
+     * The variant for a product: the forced one where it can run it, else the tuner's choice (timing the
+     * candidates with {@code launcher} on the first product of its class).
+     */
+    private GemmVariant variant(Product p, Consumer<GemmVariant> launcher) {
+        GemmVariant forced = forcedVariant;
+        if (forced != null && runnable(forced, p)) {
+            lastNote = forced.name() + " (forced)";
+            return forced;
+        }
+        GemmTuner.Choice c = runtime.tuner.choose(p.key(), p.flops(), defaultVariant(p), v -> runnable(v, p),
+                new GemmTuner.Device() {
+                    @Override
+                    public void launch(GemmVariant variant) {
+                        launcher.accept(variant);
+                    }
+
+                    @Override
+                    public void finish() {
+                        runtime.finish();
+                    }
+                });
+        lastNote = c.describe();
+        return c.variant();
+    }
+
+    private static long[] blockedGlobal(GemmVariant v, long m, long n, long batch) {
+        return new long[]{(n + v.tn() - 1) / v.tn() * v.threadsX(), (m + v.tm() - 1) / v.tm() * v.threadsY(), batch};
+    }
+
+    private static long[] blockedLocal(GemmVariant v) {
+        return new long[]{v.threadsX(), v.threadsY(), 1};
+    }
+
     private void gemm(Operand a, long aBatch, Operand b, long bBatch, boolean bTrans, Operand bias, ClBuffer c,
                       int m, int n, int k, int batch) {
-        int t = tile(m, n, batch);
-        long[] global = {roundUp(n, t) / (t / 16), roundUp(m, t) / (t / 16), batch};
-        launch(runtime.kernel(ClRuntime.tiledName("gemm", t)), global, new long[]{16, 16, 1},
-                a.buffer(), a.dtype(), aBatch, b.buffer(), b.dtype(), bBatch, bTrans ? 1 : 0,
-                buf(bias), dt(bias), has(bias), c, m, n, k);
+        int va = width(k);
+        Product p = new Product(bTrans ? GemmVariant.Kind.NT : GemmVariant.Kind.NN, a.dtype(), b.dtype(), va,
+                bTrans ? va : width(n), m, n, k, batch, "", true);
+        Consumer<GemmVariant> run = v -> {
+            if (v.classic()) {
+                int t = v.tm();
+                launch(runtime.kernel(ClRuntime.tiledName("gemm", t)),
+                        new long[]{roundUp(n, t) / (t / 16), roundUp(m, t) / (t / 16), batch}, new long[]{16, 16, 1},
+                        a.buffer(), a.dtype(), aBatch, b.buffer(), b.dtype(), bBatch, bTrans ? 1 : 0,
+                        buf(bias), dt(bias), has(bias), c, m, n, k);
+            } else {
+                launch(runtime.blockedKernel(v, p.kind(), p.adt(), p.bdt(), p.va(), p.vb()), blockedGlobal(v, m, n, batch),
+                        blockedLocal(v), a.buffer(), aBatch, b.buffer(), bBatch, buf(bias), dt(bias), has(bias), c, m, n, k);
+            }
+        };
+        run.accept(variant(p, run));
     }
 
     @Override
@@ -339,13 +437,65 @@ final class OpenClBackend implements Backend {
         try (Call c = new Call("conv2d")) {
             Operand xo = c.in(x, "x"), wo = c.in(weight, "weight"), bo = c.in(bias, "bias");
             Tensor y = result(new int[]{n, o, oh, ow});
-            int t = tile(o / g, (long) oh * ow, (long) n * g);
-            long[] global = {roundUp((long) oh * ow, t) / (t / 16), roundUp(o / g, t) / (t / 16), (long) n * g};
-            launch(runtime.kernel(ClRuntime.tiledName("conv2d", t)), global, new long[]{16, 16, 1},
-                    xo.buffer(), xo.dtype(), wo.buffer(), wo.dtype(), buf(bo), dt(bo), has(bo), out(y),
-                    ch, h, w, o, kh, kw, oh, ow, p.strideH(), p.strideW(), p.padH(), p.padW(),
-                    p.dilationH(), p.dilationW(), g);
+            int cg = ch / g, og = o / g, k = cg * kh * kw, pixels = oh * ow;
+            // A 1x1 convolution without stride or padding is the product W[O, C] X[n][C, H*W].
+            boolean pointwise = kh == 1 && kw == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padH() == 0 && p.padW() == 0
+                    && g == 1;
+            Product pr;
+            if (pointwise) {
+                pr = new Product(GemmVariant.Kind.NN, wo.dtype(), xo.dtype(), width(ch), width(pixels), o, pixels, ch, n,
+                        " conv1x1", true);
+            } else {
+                // The gather offsets (sgemm.cl, conv_table in kernels.cl) are ints with sentinels at 2^20 and 2^24.
+                boolean fits = h < (1 << 19) && w < (1 << 19) && (long) cg * h * w < (1L << 30)
+                        && (long) kh * p.dilationH() + p.padH() < (1 << 16) && (long) kw * p.dilationW() + p.padW() < (1 << 16);
+                pr = new Product(GemmVariant.Kind.CONV, wo.dtype(), xo.dtype(), width(k), 1, og, pixels, k, (long) n * g,
+                        String.format(Locale.ROOT, " conv%dx%d s%d,%d p%d,%d d%d,%d g%d in %dx%d", kh, kw, p.strideH(), p.strideW(),
+                                p.padH(), p.padW(), p.dilationH(), p.dilationW(), g, h, w), fits);
+            }
+            Product product = pr;
+            int biasMode = bo == null ? 0 : 2;
+            Consumer<GemmVariant> run = v -> {
+                if (v.classic()) {
+                    int t = v.tm();
+                    long[] global = {roundUp(pixels, t) / (t / 16), roundUp(og, t) / (t / 16), (long) n * g};
+                    launch(runtime.kernel(ClRuntime.tiledName("conv2d", t)), global, new long[]{16, 16, 1},
+                            xo.buffer(), xo.dtype(), wo.buffer(), wo.dtype(), buf(bo), dt(bo), has(bo), out(y),
+                            ch, h, w, o, kh, kw, oh, ow, p.strideH(), p.strideW(), p.padH(), p.padW(),
+                            p.dilationH(), p.dilationW(), g);
+                } else if (pointwise) {
+                    launch(runtime.blockedKernel(v, product.kind(), product.adt(), product.bdt(), product.va(), product.vb()),
+                            blockedGlobal(v, o, pixels, n), blockedLocal(v), wo.buffer(), 0L, xo.buffer(), (long) ch * pixels,
+                            buf(bo), dt(bo), biasMode, out(y), o, pixels, ch);
+                } else {
+                    ClBuffer table = convTable(cg, h, w, kh, kw, p);
+                    launch(runtime.blockedKernel(v, product.kind(), product.adt(), product.bdt(), product.va(), product.vb()),
+                            blockedGlobal(v, og, pixels, (long) n * g), blockedLocal(v), wo.buffer(), xo.buffer(), table,
+                            buf(bo), dt(bo), biasMode, out(y), ch, h, w, o, k, ow, pixels, p.strideH(), p.strideW(), g);
+                }
+            };
+            run.accept(variant(product, run));
             return y;
+        }
+    }
+
+    /** The convolution's gather table, made on the device once per geometry and kept for the backend's life. */
+    private record TableKey(int channels, int h, int w, int kh, int kw, int padH, int padW, int dilationH, int dilationW) {
+    }
+
+    private ClBuffer convTable(int channels, int h, int w, int kh, int kw, Conv2dParams p) {
+        TableKey key = new TableKey(channels, h, w, kh, kw, p.padH(), p.padW(), p.dilationH(), p.dilationW());
+        synchronized (convTables) {
+            ClBuffer t = convTables.get(key);
+            if (t != null) return t;
+            int k = channels * kh * kw;
+            // Whole steps of the deepest variant read past K.
+            int kpad = Math.toIntExact(roundUp(Math.max(k, 1), 64));
+            t = memory.allocate(16L * kpad);
+            launch(runtime.kernel("conv_table"), grid1(kpad), null, t, k, kpad, kh, kw, h, w,
+                    p.padH(), p.padW(), p.dilationH(), p.dilationW());
+            convTables.put(key, t);
+            return t;
         }
     }
 
@@ -425,6 +575,7 @@ final class OpenClBackend implements Backend {
             Tensor y = result(new int[]{b, lq, heads * dv});
             if (d == 0 || dv == 0 || lk == 0) return y;
             int bq = runtime.attentionGroup;
+            lastNote = "attention: " + bq + " queries per group, " + runtime.attentionKeysPerTile(d, dv) + " keys per tile";
             launch(runtime.attentionKernel(d, dv), new long[]{roundUp(lq, bq), heads, b}, new long[]{bq, 1, 1},
                     qo.buffer(), qo.dtype(), ko.buffer(), ko.dtype(), vo.buffer(), vo.dtype(), out(y),
                     lq, lk, heads, scale, causal ? 1 : 0);
@@ -800,6 +951,9 @@ final class OpenClBackend implements Backend {
         closed = true;
         synchronized (mappedUploads) {
             mappedUploads.clear();
+        }
+        synchronized (convTables) {
+            convTables.clear();
         }
         memory.close();
         runtime.release();

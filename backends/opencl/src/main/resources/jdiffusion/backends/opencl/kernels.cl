@@ -207,3 +207,24 @@ __kernel void embedding(const __global void* Wt, int wdt, const __global int* id
     const long r = i / D;
     Y[i] = ld(Wt, wdt, (long) ids[r] * D + (i - r * D));
 }
+
+// ---- convolution gather table ---------------------------------------------------------------------
+
+// For the register-blocked convolution (sgemm.cl, KIND 2): entry k of the im2col row index, k = (c, ky, kx)
+// over a group's input channels, as the offset of its input element from the output pixel's origin,
+// c * H * W + dy * W + dx, and the row and column shifts dy = ky * dh - ph, dx = kx * dw - pw that the
+// bounds check needs. Entries past K (up to a whole K step) read nothing: their dy fails every check.
+__kernel void conv_table(__global int4* table, int K, int Kpad, int KH, int KW, int H, int W,
+                         int ph, int pw, int dh, int dw) {
+    const int k = get_global_id(0);
+    if (k >= Kpad) return;
+    if (k >= K) {
+        table[k] = (int4) (0, -(1 << 24), 0, 0);
+        return;
+    }
+    const int kk = KH * KW;
+    const int c = k / kk, r = k - c * kk;
+    const int ky = r / KW, kx = r - ky * KW;
+    const int dy = ky * dh - ph, dx = kx * dw - pw;
+    table[k] = (int4) (c * H * W + dy * W + dx, dy, dx, 0);
+}

@@ -3,6 +3,7 @@ package jdiffusion.backends.opencl;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Random;
 import jdiffusion.core.backend.Conv2dParams;
 import jdiffusion.core.tensor.Tensor;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every build of the tiled product kernels (16, 64 and 128 wide tiles; which one runs depends on the device and
@@ -57,10 +58,14 @@ class OpenClTilingTest {
         }
     }
 
-    @ParameterizedTest(name = "tile {0}")
-    @ValueSource(ints = {ClRuntime.THIN_TILE, ClRuntime.SMALL_TILE, ClRuntime.LARGE_TILE})
-    void productsMatchTheReferenceWithEitherTile(int tile) {
-        cl.forcedTile = tile;
+    static List<String> variants() {
+        return GemmVariant.ALL.stream().map(GemmVariant::name).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void productsMatchTheReferenceWithEveryVariant(String variant) {
+        cl.forcedVariant = GemmVariant.named(variant);
         try {
             Tensor x = random(1, 2, 150, 70);
             Tensor w = random(2, 260, 70);
@@ -75,7 +80,7 @@ class OpenClTilingTest {
             assertClose(ReferenceOps.conv2d(img, k, kb, 1, 1, 1, 1, 1, 1, 1),
                     cl.conv2d(cl.fromHost(img), k, kb, Conv2dParams.of(1, 1)), "conv 9->140 3x3 on 17x15");
         } finally {
-            cl.forcedTile = 0;
+            cl.forcedVariant = null;
         }
     }
 }
