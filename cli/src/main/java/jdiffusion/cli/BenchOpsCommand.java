@@ -109,6 +109,7 @@ final class BenchOpsCommand implements Callable<Integer> {
             List<Object> rows = new ArrayList<>();
             for (OpBenchmarks.Case c : cases) {
                 OpBenchmarks.Result r = OpBenchmarks.run(backend, c, warmup, (long) (warmupSeconds * 1000), runs);
+                String kernel = backend.lastOperationNote();
                 out.printf("%-12s %-44s %10.2f %9.1f %7s", c.id(), c.shape(), r.medianMillis(), r.gflops(),
                         onDevice ? "-" : String.format(java.util.Locale.ROOT, "%.1f", r.percentOf(peak)));
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -133,6 +134,11 @@ final class BenchOpsCommand implements Callable<Integer> {
                     row.put("speedup", round(rr.medianMillis() / r.medianMillis()));
                     row.put("max_rel_err", err);
                     row.put("agrees", ok);
+                }
+                // How the backend ran it, e.g. the kernel variant a device backend chose.
+                if (!kernel.isEmpty()) {
+                    out.print("  " + kernel);
+                    row.put("kernel", kernel);
                 }
                 out.println();
                 out.flush();

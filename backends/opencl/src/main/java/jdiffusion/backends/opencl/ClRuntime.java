@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -59,8 +60,8 @@ final class ClRuntime {
     /** Query rows per work-group of the attention kernel (a power of two). */
     final int attentionGroup;
 
-    /** Chooses the matrix-product variant per product class on this device. */
-    final GemmTuner tuner;
+    /** Chooses the matrix-product variant per product class on this device (tests put their own in place). */
+    volatile GemmTuner tuner;
 
     private final List<MemorySegment> programs = new java.util.ArrayList<>();
     /** Register-blocked kernels by build: a {@link Kernel}, or the reason the build cannot run here. */
@@ -71,6 +72,8 @@ final class ClRuntime {
     private final Arena scratchArena = Arena.ofShared();
     private final MemorySegment scratch = scratchArena.allocate(64, 16);
     private String lastKernel;
+    private final LongAdder bytesToDevice = new LongAdder();
+    private final LongAdder bytesToHost = new LongAdder();
 
     private record Attention(MemorySegment program, Kernel kernel, int keysPerTile) {
     }
@@ -334,11 +337,23 @@ final class ClRuntime {
     /** Blocking upload of {@code src} (native memory) into {@code dst}. */
     void write(ClBuffer dst, MemorySegment src) {
         cl.write(queue, dst.mem(), 0, src);
+        bytesToDevice.add(src.byteSize());
     }
 
     /** Blocking download of {@code dst.byteSize()} bytes of {@code src} after every queued command. */
     void read(ClBuffer src, MemorySegment dst) {
         cl.read(queue, src.mem(), 0, dst, lastKernel);
+        bytesToHost.add(dst.byteSize());
+    }
+
+    /** Bytes copied from the host to this device so far (what shows whether weights are uploaded once). */
+    long bytesToDevice() {
+        return bytesToDevice.sum();
+    }
+
+    /** Bytes copied from this device to the host so far. */
+    long bytesToHost() {
+        return bytesToHost.sum();
     }
 
     void fillZero(ClBuffer b, long bytes) {
