@@ -119,8 +119,9 @@ final class ClRuntime {
         this.reductionGroup = powerOfTwoAtMost(Math.min(256,
                 cl.kernelWorkGroupSize(kernels.get("norm_rows").handle(), device.handle(), "norm_rows")));
         this.attentionGroup = powerOfTwoAtMost(Math.min(64, device.maxWorkGroupSize()));
-        this.tuner = new GemmTuner(GemmTuner.Settings.fromSystemProperties(), tuningKey(device), GemmVariant.ALL,
-                System::nanoTime, System.err);
+        GemmTuner.Settings tuning = GemmTuner.Settings.fromSystemProperties();
+        if (tuning.verbose()) System.err.println("opencl device: " + device.describe() + ", driver " + device.driverVersion());
+        this.tuner = new GemmTuner(tuning, tuningKey(device), GemmVariant.ALL, System::nanoTime, System.err);
     }
 
     /**

@@ -111,38 +111,6 @@ typedef float bvec;
 #define STORE_B(S, kk, col, v) { S[kk][col] = (v); }
 #endif
 
-inline void multiply_step(__local float (*As)[LDA_S], __local float (*Bs)[LDB_S],
-                          float acc[RM][RN], int tx, int ty) {
-#if UNROLL
-#pragma unroll
-#endif
-    for (int kk = 0; kk < TK; kk++) {
-        float a[RM], b[RN];
-#if UNROLL
-#pragma unroll
-#endif
-        for (int g = 0; g < GM; g++) {
-            float4 v = *((__local float4*) &As[kk][g * NTY * 4 + ty * 4]);
-            a[g * 4] = v.x; a[g * 4 + 1] = v.y; a[g * 4 + 2] = v.z; a[g * 4 + 3] = v.w;
-        }
-#if UNROLL
-#pragma unroll
-#endif
-        for (int g = 0; g < GN; g++) {
-            float4 v = *((__local float4*) &Bs[kk][g * NTX * 4 + tx * 4]);
-            b[g * 4] = v.x; b[g * 4 + 1] = v.y; b[g * 4 + 2] = v.z; b[g * 4 + 3] = v.w;
-        }
-#if UNROLL
-#pragma unroll
-#endif
-        for (int i = 0; i < RM; i++)
-#if UNROLL
-#pragma unroll
-#endif
-            for (int j = 0; j < RN; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
-    }
-}
-
 // biasMode: 0 none, 1 one value per column (linear), 2 one per row (convolution channels, from biasRow0).
 #if KIND == 2
 __kernel __attribute__((reqd_work_group_size(NTX, NTY, 1)))
@@ -259,7 +227,38 @@ void sgemm(const __global a_t* A, long aBatch, const __global b_t* B, long bBatc
 #endif
             }
         }
-        if (s >= 0) multiply_step(As[cur], Bs[cur], acc, tx, ty);
+        if (s >= 0) {
+            // Written out here rather than called: the accumulators stay in registers only when every loop
+            // touching them is unrolled within one function.
+#if UNROLL
+#pragma unroll
+#endif
+            for (int kk = 0; kk < TK; kk++) {
+                float a[RM], b[RN];
+#if UNROLL
+#pragma unroll
+#endif
+                for (int g = 0; g < GM; g++) {
+                    const float4 v = *((__local float4*) &As[cur][kk][g * NTY * 4 + ty * 4]);
+                    a[g * 4] = v.x; a[g * 4 + 1] = v.y; a[g * 4 + 2] = v.z; a[g * 4 + 3] = v.w;
+                }
+#if UNROLL
+#pragma unroll
+#endif
+                for (int g = 0; g < GN; g++) {
+                    const float4 v = *((__local float4*) &Bs[cur][kk][g * NTX * 4 + tx * 4]);
+                    b[g * 4] = v.x; b[g * 4 + 1] = v.y; b[g * 4 + 2] = v.z; b[g * 4 + 3] = v.w;
+                }
+#if UNROLL
+#pragma unroll
+#endif
+                for (int i = 0; i < RM; i++)
+#if UNROLL
+#pragma unroll
+#endif
+                    for (int j = 0; j < RN; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+            }
+        }
     }
 
     const bool vecStore = (N & 3) == 0;
