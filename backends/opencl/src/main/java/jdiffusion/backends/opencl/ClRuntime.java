@@ -21,7 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * One device's OpenCL context, in-order command queue and compiled kernels, shared by every backend
  * created for that device: the kernels are compiled once per device and process, when the first backend
- * starts; attention is compiled per head size on first use and kept.
+ * starts; attention is compiled per head size, and the register-blocked product kernels per variant and
+ * product class, on first use and kept. The {@link GemmTuner} keeps the product variants chosen for the device.
  *
  * <p>Launches are serialised by one lock (kernel arguments are per kernel object, and {@code clSetKernelArg}
  * is not thread-safe); the queue runs them in order, so a result is ready for the next launch without waiting.
