@@ -57,7 +57,7 @@ tuning_lines() {
   grep '^opencl tuning .* -> ' "$1" | sed -e 's/^opencl tuning //' -e 's/, GFLOP\/s:/:/'
 }
 
-echo "== gpu-check $(date -u +%FT%TZ) on $(hostname); $("$JAVA" -version 2>&1 | head -n 1)"
+echo "== gpu-check $(date -u +%FT%TZ) on ${HOSTNAME:-this machine}; $("$JAVA" -version 2>&1 | head -n 1)"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,clocks.max.sm,memory.total --format=csv,noheader
 
 echo "== 1. bench ops on the device (tuned), compared with the CPU backend"

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -313,8 +312,9 @@ final class OpenClBackend implements Backend {
                            String geometry, boolean blockedOk) {
 
         String key() {
-            return String.format(Locale.ROOT, "%s %s/%s v%d/%d %dx%dx%d b%d%s", kind, DTYPE_NAMES[adt], DTYPE_NAMES[bdt], va, vb,
-                    m, n, k, batch, geometry);
+            // Made for every product: concatenation, not String.format.
+            return kind + " " + DTYPE_NAMES[adt] + "/" + DTYPE_NAMES[bdt] + " v" + va + "/" + vb + " " + m + "x" + n + "x" + k
+                    + " b" + batch + geometry;
         }
 
         double flops() {
@@ -343,16 +343,21 @@ final class OpenClBackend implements Backend {
     private GemmVariant defaultVariant(Product p) {
         int cu = runtime.device.computeUnits();
         if (runtime.device.type().equals("GPU")) {
-            GemmVariant big = GemmVariant.named("t128x128_k8_8x8"), mid = GemmVariant.named("t64x64_k16_4x4");
-            if (p.m() >= 128 && p.n() >= 128 && big.groups(p.m(), p.n(), p.batch()) >= cu && runnable(big, p)) return big;
-            if (p.m() >= 64 && p.n() >= 64 && runnable(mid, p)) return mid;
-            if (p.m() >= 128 && p.n() >= 128 && tiles(p.m(), p.n(), p.batch(), ClRuntime.LARGE_TILE) >= 2L * cu) {
-                return GemmVariant.named("classic128");
+            if (p.m() >= 128 && p.n() >= 128 && BLOCKED_LARGE.groups(p.m(), p.n(), p.batch()) >= cu && runnable(BLOCKED_LARGE, p)) {
+                return BLOCKED_LARGE;
             }
+            if (p.m() >= 64 && p.n() >= 64 && runnable(BLOCKED_SMALL, p)) return BLOCKED_SMALL;
+            if (p.m() >= 128 && p.n() >= 128 && tiles(p.m(), p.n(), p.batch(), ClRuntime.LARGE_TILE) >= 2L * cu) return CLASSIC_LARGE;
         }
-        if (p.m() >= 32 && p.n() >= 32 && tiles(p.m(), p.n(), p.batch(), ClRuntime.SMALL_TILE) >= cu) return GemmVariant.named("classic64");
-        return GemmVariant.named("classic16");
+        if (p.m() >= 32 && p.n() >= 32 && tiles(p.m(), p.n(), p.batch(), ClRuntime.SMALL_TILE) >= cu) return CLASSIC_SMALL;
+        return CLASSIC_THIN;
     }
+
+    private static final GemmVariant BLOCKED_LARGE = GemmVariant.named("t128x128_k8_8x8");
+    private static final GemmVariant BLOCKED_SMALL = GemmVariant.named("t64x64_k16_4x4");
+    private static final GemmVariant CLASSIC_LARGE = GemmVariant.named("classic" + ClRuntime.LARGE_TILE);
+    private static final GemmVariant CLASSIC_SMALL = GemmVariant.named("classic" + ClRuntime.SMALL_TILE);
+    private static final GemmVariant CLASSIC_THIN = GemmVariant.named("classic" + ClRuntime.THIN_TILE);
 
     private static long tiles(long m, long n, long batch, int tile) {
         return ((m + tile - 1) / tile) * ((n + tile - 1) / tile) * batch;
@@ -450,8 +455,8 @@ final class OpenClBackend implements Backend {
                 boolean fits = h < (1 << 19) && w < (1 << 19) && (long) cg * h * w < (1L << 30)
                         && (long) kh * p.dilationH() + p.padH() < (1 << 16) && (long) kw * p.dilationW() + p.padW() < (1 << 16);
                 pr = new Product(GemmVariant.Kind.CONV, wo.dtype(), xo.dtype(), width(k), 1, og, pixels, k, (long) n * g,
-                        String.format(Locale.ROOT, " conv%dx%d s%d,%d p%d,%d d%d,%d g%d in %dx%d", kh, kw, p.strideH(), p.strideW(),
-                                p.padH(), p.padW(), p.dilationH(), p.dilationW(), g, h, w), fits);
+                        " conv" + kh + "x" + kw + " s" + p.strideH() + "," + p.strideW() + " p" + p.padH() + "," + p.padW()
+                                + " d" + p.dilationH() + "," + p.dilationW() + " g" + g + " in " + h + "x" + w, fits);
             }
             Product product = pr;
             int biasMode = bo == null ? 0 : 2;
