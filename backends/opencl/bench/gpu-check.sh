@@ -17,7 +17,7 @@
 set -u
 
 # The variants of GemmVariant.ALL (a test keeps this list equal to it).
-VARIANTS="classic16 classic64 classic128 t128x128_k8_8x8 t128x128_k16_8x8 t128x64_k8_8x8 t64x128_k8_8x8 t64x64_k8_8x8 t128x64_k16_8x4 t64x128_k16_4x8 t64x64_k16_4x4"
+VARIANTS="classic16 classic64 classic128 t128x128_k8_8x8 t128x128_k16_8x8 t128x64_k8_8x8 t64x128_k8_8x8 t64x64_k8_8x8 t128x64_k16_8x4 t64x128_k16_4x8 t64x64_k16_4x4 t64x32_k16_4x4 t32x64_k16_4x4 t32x32_k16_4x4"
 
 DIR=${1:-.}
 JAVA=${JAVA:-$DIR/jdiffusion-runtime/bin/java}

@@ -46,7 +46,12 @@ record GemmVariant(String name, boolean classic, int tm, int tn, int tk, int rm,
             blocked(64, 64, 8, 8, 8),
             blocked(128, 64, 16, 8, 4),
             blocked(64, 128, 16, 4, 8),
-            blocked(64, 64, 16, 4, 4));
+            blocked(64, 64, 16, 4, 4),
+            // Small tiles for products with few outputs and a long K (a UNet's 8x8 and 16x16 levels): more
+            // work-groups, so that every compute unit gets one.
+            blocked(64, 32, 16, 4, 4),
+            blocked(32, 64, 16, 4, 4),
+            blocked(32, 32, 16, 4, 4));
 
     private static GemmVariant classic(int tile) {
         return new GemmVariant("classic" + tile, true, tile, tile, 16, tile / 16, tile / 16);
