@@ -18,7 +18,10 @@
 //   columns 4x..4x+3 of each group), so neighbouring work-items read neighbouring float4s, without bank
 //   conflicts; rows are padded by 4 floats, which also spreads the transposed stores over the banks;
 // - no bounds checks inside: loads clamp their row (or column) to the last one, so the clamped values only
-//   reach outputs that are never stored; only the last, partial K step checks k < K.
+//   reach outputs that are never stored; only the last, partial K step checks k < K;
+// - a convolution gathers its B tile through a table of input offsets per k (conv_table in kernels.cl), so
+//   the im2col index arithmetic (divisions by the kernel size) is done once per geometry, not per element;
+//   each work-item gathers one output pixel, whose coordinates it computes once.
 // Every output is sum_k A[m,k] B[k,n] accumulated in k order by fma from 0, then the bias added: the same
 // operations, in the same order, as gemm.cl, so every variant gives the same bits.
 
