@@ -85,7 +85,7 @@ echo "== 3. each variant forced on conv2d, matmul, linear (GFLOP/s; no tuning, n
 for v in $VARIANTS; do
   if (( SECONDS - start > LIMIT - 15 )); then echo "   (time is up: the remaining variants are skipped)"; break; fi
   if jdiffusion "forced-$v" 30 -Djdiffusion.opencl.gemm="$v" -Djdiffusion.opencl.tune=false -- bench ops --backend opencl \
-      --compare none --only conv2d,matmul,linear --warmup 2 --runs 5 --json "$RESULTS/forced-$v.json"; then
+      --compare none --only conv2d,matmul,linear --warmup 2 --warmup-seconds 0.5 --runs 5 --json "$RESULTS/forced-$v.json"; then
     printf '   %-18s' "$v"
     tr '}' '\n' <"$RESULTS/forced-$v.json" | sed -n 's/.*"id":"\([^"]*\)".*"gflops":\([0-9.]*\).*"kernel":"\([^"]*\)".*/\1 \2 [\3]/p' | tr '\n' ' '
     echo
