@@ -23,7 +23,7 @@ DIR=${1:-.}
 JAVA=${JAVA:-$DIR/jdiffusion-runtime/bin/java}
 DIST=${DIST:-$DIR/jdiffusion-dist}
 RESULTS=${OUT:-$DIR/gpu-check-results}
-LIMIT=${GPU_CHECK_SECONDS:-220}
+LIMIT=${GPU_CHECK_SECONDS:-215}
 # Smaller runs for trying the script on a CPU OpenCL device (e.g. UNET_CONFIG=sd15-tiny UNET_SIZE=16 OPS_ONLY=matmul).
 UNET_CONFIG=${UNET_CONFIG:-sd15}
 UNET_SIZE=${UNET_SIZE:-64}
@@ -61,7 +61,7 @@ echo "== gpu-check $(date -u +%FT%TZ) on ${HOSTNAME:-this machine}; $("$JAVA" -v
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,clocks.max.sm,memory.total --format=csv,noheader
 
 echo "== 1. bench ops on the device (tuned), compared with the CPU backend"
-jdiffusion ops 100 -Djdiffusion.opencl.tuning.verbose=true -- bench ops --backend opencl --warmup 3 --runs 10 \
+jdiffusion ops 110 -Djdiffusion.opencl.tuning.verbose=true -- bench ops --backend opencl --warmup 3 --runs 7 \
   $OPS_ONLY --json "$RESULTS/ops.json"
 grep -v '^WARNING' "$RESULTS/ops.out"
 grep '^opencl device' "$RESULTS/ops.err"
@@ -69,7 +69,7 @@ tuning_lines "$RESULTS/ops.err"
 echo "   ($((SECONDS - start)) s so far)"
 
 echo "== 2. bench unet $UNET_CONFIG, batch 2, ${UNET_SIZE}x$UNET_SIZE latents, on the device (5 runs after the tuning warm-up) and once on the CPU"
-jdiffusion unet 130 -Djdiffusion.opencl.tuning.verbose=true -- bench unet --config "$UNET_CONFIG" --batch 2 --size "$UNET_SIZE" \
+jdiffusion unet 110 -Djdiffusion.opencl.tuning.verbose=true -- bench unet --config "$UNET_CONFIG" --batch 2 --size "$UNET_SIZE" \
   --backend opencl --iterations 5 --json "$RESULTS/unet.json"
 grep -v '^WARNING' "$RESULTS/unet.out"
 tuned=$(tuning_lines "$RESULTS/unet.err" | wc -l)
